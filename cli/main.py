@@ -1,0 +1,59 @@
+"""`uat stack|run|report|doctor`: dispatches to the reference stack, pytest and the report tools."""
+
+from __future__ import annotations
+
+import argparse
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+PROJECT_ROOT = Path(__file__).resolve().parents[1]
+
+USAGE = """\
+uat — FAMHP IAM External Portal UAT suite
+
+  uat stack up [--mail mailpit|imap] [--profile local|uat] [--fresh]
+                             start the bundled reference stack (Keycloak, Mailpit/GreenMail, portal apps)
+  uat stack down|status [--json]|logs [service]
+  uat run [pytest args]      run the Gherkin suite (features/) against the configured target;
+                             e.g. `uat run -m smoke`, `uat run -m "onboarding and not negative" --headed`
+  uat report                 build the Allure report from reports/allure-results
+  uat doctor                 check the configuration and that every target URL, the mailbox and the realm answer
+
+Configuration: UAT_* environment variables > .env > environments/<UAT_PROFILE>.toml (default: local,
+the reference stack, started automatically when not running). See README.md.
+"""
+
+
+def _run(cmd: list[str], env: dict[str, str] | None = None) -> int:
+    return subprocess.call(cmd, cwd=PROJECT_ROOT, env=env)
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = list(sys.argv[1:] if argv is None else argv)
+    if not args or args[0] in {"-h", "--help", "help"}:
+        print(USAGE)
+        return 0
+    command, rest = args[0], args[1:]
+    if command == "stack":
+        from stack.cli import main as stack_main
+
+        return stack_main(rest)
+    if command == "run":
+        return _run([sys.executable, "-m", "pytest", "features", *rest])
+    if command == "report":
+        from cli.report import main as report_main
+
+        return report_main(rest)
+    if command == "doctor":
+        from cli.doctor import main as doctor_main
+
+        return doctor_main(rest)
+    print(f"uat: unknown command {command!r}\n\n{USAGE}", file=sys.stderr)
+    return 2
+
+
+if __name__ == "__main__":
+    os.chdir(PROJECT_ROOT)
+    sys.exit(main())

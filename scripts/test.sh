@@ -1,0 +1,49 @@
+#!/usr/bin/env bash
+# `make test`: the suite's unit tests, the stack's tests and the Gherkin suite on both mail backends,
+# with one stack start per backend. Leaves the reference stack as it found it.
+set -uo pipefail
+cd "$(dirname "$0")/.."
+BIN=.venv/bin
+passed=0
+failed=0
+failed_phases=()
+
+phase() {  # phase NAME COMMAND...: run one phase, count it, keep going
+  local name=$1
+  shift
+  echo
+  echo "=== ${name}"
+  if "$@"; then passed=$((passed + 1)); else failed=$((failed + 1)); failed_phases+=("${name}"); fi
+}
+
+previous=$($BIN/uat stack status --json | $BIN/python -c \
+  'import json,sys; d=json.load(sys.stdin); print(f"{d[\"mail_backend\"]} {d[\"profile\"]}" if d["running"] else "")')
+restore() {
+  if [ -n "$previous" ]; then
+    read -r mail profile <<<"$previous"
+    $BIN/uat stack down >/dev/null && $BIN/uat stack up --mail "$mail" --profile "$profile" >/dev/null
+  else
+    $BIN/uat stack down >/dev/null
+  fi
+}
+trap restore EXIT
+
+phase "unit tests of the suite's helpers" $BIN/python -m pytest tests/unit -q
+
+phase "reference stack up (Mailpit)" $BIN/uat stack up --mail mailpit --profile local
+phase "stack tests (Mailpit)" $BIN/python -m pytest tests/stack -q
+if compgen -G "features/**/*.feature" >/dev/null || compgen -G "features/*.feature" >/dev/null; then
+  phase "Gherkin suite (Mailpit)" env UAT_MAIL_BACKEND=mailpit $BIN/uat run -q
+fi
+$BIN/uat stack down >/dev/null
+
+phase "reference stack up (GreenMail, IMAP)" $BIN/uat stack up --mail imap --profile local
+phase "stack mail tests (IMAP)" $BIN/python -m pytest tests/stack -q -m stack -k "mail or smtp"
+if compgen -G "features/**/*.feature" >/dev/null || compgen -G "features/*.feature" >/dev/null; then
+  phase "Gherkin suite (IMAP)" env UAT_MAIL_BACKEND=imap $BIN/uat run -q
+fi
+
+echo
+if [ "$failed" -gt 0 ]; then echo "failed phases: ${failed_phases[*]}"; fi
+echo "phases: ${passed} passed, ${failed} failed"
+[ "$failed" -eq 0 ]

@@ -1,0 +1,310 @@
+"""`uat stack up|down|status|logs`: starts the reference stack's services, keeps one set, stops only its own."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import sys
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from stack import provision
+from stack.errors import StackError
+from stack.health import HealthCheck, wait_until_healthy
+from stack.process import Launched, is_ours, log_tail, require_free_ports, save_json, start, stop
+from stack.realm import fingerprint, realm_values, render_realm
+from stack.settings import (
+    KEYCLOAK_VERSION,
+    MAIL_BACKENDS,
+    PROFILES,
+    PROJECT_ROOT,
+    REALM,
+    SEED_ADMIN_ORGANIZATIONS,
+    SEED_ADMIN_ROLES,
+    Credentials,
+    Ports,
+    state_dir,
+)
+
+Log = Callable[[str], None]
+
+
+def _say(message: str) -> None:
+    print(f"[stack] {message}", flush=True)
+
+
+@dataclass
+class Service:
+    name: str
+    cmd: list[str]
+    env: dict[str, str]
+    cwd: Path
+    marker: str
+    ports: dict[str, int]
+    health: HealthCheck
+    prepare: Callable[[], None] = field(default=lambda: None)
+
+
+class ReferenceStack:
+    """One checkout's stack; its state (pids, logs, databases) lives in .stack/."""
+
+    def __init__(self, log: Log = _say) -> None:
+        self.log = log
+        self.dir = state_dir()
+        self.ports = Ports.from_environment()
+        self.state_file = self.dir / "state.json"
+
+    # ---- state -------------------------------------------------------------------------------
+    def _state(self) -> dict | None:
+        try:
+            return json.loads(self.state_file.read_text())
+        except (OSError, ValueError):
+            return None
+
+    def _launched(self, state: dict | None) -> list[Launched]:
+        return [Launched.from_json(p) for p in (state or {}).get("processes", [])]
+
+    def processes(self) -> list[Launched]:
+        """The processes the last `up` started (running or not)."""
+        return self._launched(self._state())
+
+    def credentials(self) -> Credentials:
+        return Credentials.load_or_create(self.dir / "credentials.json")
+
+    # ---- services ----------------------------------------------------------------------------
+    def _services(self, mail: str, profile: str, fresh: bool, creds: Credentials) -> list[Service]:
+        p = self.ports
+        smtp_port = p.greenmail_smtp if mail == "imap" else p.mailpit_smtp
+        apps_base = f"http://localhost:{p.apps}"
+        mailpit_bin = provision.ensure_mailpit(self.log)
+        java = provision.find_java()
+        kc_built = provision.ensure_keycloak(java, self.log)
+        services = [
+            Service(
+                name="mailpit",
+                cmd=[str(mailpit_bin), "--listen", f"127.0.0.1:{p.mailpit_http}", "--smtp",
+                     f"127.0.0.1:{p.mailpit_smtp}", "--smtp-auth-accept-any", "--smtp-auth-allow-insecure",
+                     "--database", str(self.dir / "mailpit" / "mailpit.db"), "--max", "5000",
+                     "--disable-version-check"],
+                env=dict(os.environ), cwd=self.dir, marker=str(mailpit_bin),
+                ports={"Mailpit SMTP": p.mailpit_smtp, "Mailpit HTTP": p.mailpit_http},
+                health=HealthCheck("mailpit", (f"http://localhost:{p.mailpit_http}/readyz",)),
+                prepare=lambda: (self.dir / "mailpit").mkdir(parents=True, exist_ok=True),
+            )
+        ]
+        if mail == "imap":
+            jar = provision.ensure_greenmail(self.log)
+            services.append(Service(
+                name="greenmail",
+                cmd=[str(java.executable), "-Xmx256m",
+                     "-Dgreenmail.smtp.hostname=127.0.0.1", f"-Dgreenmail.smtp.port={p.greenmail_smtp}",
+                     "-Dgreenmail.imap.hostname=127.0.0.1", f"-Dgreenmail.imap.port={p.greenmail_imap}",
+                     "-Dgreenmail.api.hostname=127.0.0.1", f"-Dgreenmail.api.port={p.greenmail_api}",
+                     "-Dgreenmail.auth.disabled", "-Dgreenmail.users.login=email", "-jar", str(jar)],
+                env=dict(os.environ), cwd=self.dir, marker=str(jar),
+                ports={"GreenMail SMTP": p.greenmail_smtp, "GreenMail IMAP": p.greenmail_imap,
+                       "GreenMail API": p.greenmail_api},
+                health=HealthCheck("greenmail", (f"http://localhost:{p.greenmail_api}/api/service/readiness",)),
+            ))
+        kc_home = self.dir / "keycloak" / "home"
+        realm_json = render_realm(realm_values(profile, smtp_port, apps_base, creds))
+        services.append(Service(
+            name="keycloak",
+            cmd=[str(kc_home / "bin" / "kc.sh"), "start", "--optimized", "--http-enabled=true",
+                 "--http-host=127.0.0.1", f"--http-port={p.keycloak}", f"--hostname=http://localhost:{p.keycloak}",
+                 f"--http-management-port={p.keycloak_management}", "--cache=local", "--import-realm"],
+            env={**os.environ, "JAVA_HOME": str(java.home), "KC_BOOTSTRAP_ADMIN_USERNAME": creds.admin_username,
+                 "KC_BOOTSTRAP_ADMIN_PASSWORD": creds.admin_password,
+                 "JAVA_OPTS_KC_HEAP": "-Xms128m -Xmx768m"},
+            cwd=self.dir, marker=str(kc_home),
+            ports={"Keycloak HTTP": p.keycloak, "Keycloak management": p.keycloak_management},
+            health=HealthCheck("keycloak", (
+                f"http://localhost:{p.keycloak_management}/health/ready",
+                f"http://localhost:{p.keycloak}/realms/{REALM}/.well-known/openid-configuration",
+            )),
+            prepare=lambda: self._prepare_keycloak(kc_built, kc_home, realm_json, fresh),
+        ))
+        apps_dir = self.dir / "apps"
+        services.append(Service(
+            name="apps",
+            cmd=[sys.executable, "-m", "uvicorn", "stack.apps.main:create_app", "--factory",
+                 "--host", "127.0.0.1", "--port", str(p.apps)],
+            env={**os.environ, **self._apps_env(smtp_port, apps_base, creds, apps_dir)},
+            cwd=PROJECT_ROOT, marker="stack.apps.main:create_app",
+            ports={"reference apps": p.apps},
+            health=HealthCheck("apps", (f"http://localhost:{p.apps}/healthz",)),
+            prepare=lambda: self._prepare_apps(apps_dir, fresh),
+        ))
+        return services
+
+    def _apps_env(self, smtp_port: int, apps_base: str, creds: Credentials, apps_dir: Path) -> dict[str, str]:
+        return {
+            "FAMHP_APPS_BASE_URL": apps_base,
+            "FAMHP_KEYCLOAK_URL": f"http://localhost:{self.ports.keycloak}",
+            "FAMHP_REALM": REALM,
+            "FAMHP_PORTAL_CLIENT_SECRET": creds.portal_client_secret,
+            "FAMHP_CONNECT_CLIENT_SECRET": creds.connect_client_secret,
+            "FAMHP_VAMREG_CLIENT_SECRET": creds.vamreg_client_secret,
+            "FAMHP_PROVISIONER_CLIENT_ID": creds.provisioner_client_id,
+            "FAMHP_PROVISIONER_CLIENT_SECRET": creds.provisioner_client_secret,
+            "FAMHP_SMTP_HOST": "localhost",
+            "FAMHP_SMTP_PORT": str(smtp_port),
+            "FAMHP_MAIL_FROM": "noreply@famhp.test",
+            "FAMHP_DATABASE_URL": f"sqlite:///{apps_dir / 'apps.db'}",
+            "FAMHP_SESSION_SECRET": creds.session_secret,
+            "FAMHP_INVITATION_TTL_HOURS": os.environ.get("FAMHP_INVITATION_TTL_HOURS", "72"),
+        }
+
+    def _prepare_keycloak(self, built: Path, home: Path, realm_json: str, fresh: bool) -> None:
+        source = home / ".famhp-source"
+        if not source.is_file() or source.read_text() != str(built):
+            if home.exists():
+                shutil.rmtree(home)
+            self.log(f"copying the built Keycloak {KEYCLOAK_VERSION} into {home}")
+            shutil.copytree(built, home, symlinks=True)
+            source.write_text(str(built))
+        import_dir = home / "data" / "import"
+        import_dir.mkdir(parents=True, exist_ok=True)
+        realm_file = import_dir / f"{REALM}-realm.json"
+        realm_file.write_text(realm_json)
+        realm_file.chmod(0o600)
+        stamp = self.dir / "keycloak" / "realm.sha256"
+        # import is create-only: a changed realm (or --fresh) needs an empty database, never a stale realm
+        if fresh or not stamp.exists() or stamp.read_text() != fingerprint(realm_json):
+            db = home / "data" / "h2"
+            if db.exists():
+                self.log("realm changed (or --fresh): starting Keycloak on an empty database")
+                shutil.rmtree(db)
+            stamp.write_text(fingerprint(realm_json))
+
+    def _prepare_apps(self, apps_dir: Path, fresh: bool) -> None:
+        apps_dir.mkdir(parents=True, exist_ok=True)
+        kc_stamp = self.dir / "keycloak" / "realm.sha256"
+        apps_stamp = apps_dir / "realm.sha256"
+        # the apps' data (keys, invitations) belongs to the Keycloak users of one realm database
+        if fresh or not apps_stamp.exists() or apps_stamp.read_text() != kc_stamp.read_text():
+            (apps_dir / "apps.db").unlink(missing_ok=True)
+            apps_stamp.write_text(kc_stamp.read_text())
+
+    # ---- commands ----------------------------------------------------------------------------
+    def up(self, mail: str = "mailpit", profile: str = "local", fresh: bool = False, timeout_s: float = 240) -> dict:
+        if mail not in MAIL_BACKENDS:
+            raise StackError(f"unknown mail backend {mail!r}; choose one of {', '.join(MAIL_BACKENDS)}")
+        if profile not in PROFILES:
+            raise StackError(f"unknown profile {profile!r}; choose one of {', '.join(PROFILES)}")
+        state = self._state()
+        running = [p for p in self._launched(state) if is_ours(p)]
+        if state and running:
+            if len(running) == len(state["processes"]) and not fresh:
+                if (state["mail_backend"], state["profile"]) != (mail, profile):
+                    raise StackError(
+                        f"the stack already runs with --mail {state['mail_backend']} --profile {state['profile']}; "
+                        f"run `uat stack down` first to switch to --mail {mail} --profile {profile}"
+                    )
+                checks = [HealthCheck(**c) for c in state["health"]]
+                if all(c.passes() for c in checks):
+                    self.log("the stack is already running and healthy; nothing to do")
+                    return self.status()
+            self.log("restarting: the previous stack is incomplete, unhealthy or --fresh was asked for")
+            self.down()
+        started_at = time.monotonic()
+        creds = self.credentials()
+        services = self._services(mail, profile, fresh, creds)
+        require_free_ports({what: port for s in services for what, port in s.ports.items()})
+        launched: dict[str, Launched] = {}
+        timings: dict[str, float] = {}
+        try:
+            for service in services:
+                service.prepare()
+                if service.name == "apps":
+                    # the apps discover Keycloak at start; wait for Keycloak first
+                    wait_until_healthy([s.health for s in services if s.name != "apps"], launched, timeout_s,
+                                       self.log)
+                launched[service.name] = start(service.name, service.cmd, env=service.env, cwd=service.cwd,
+                                               log_path=self.dir / "logs" / f"{service.name}.log",
+                                               marker=service.marker)
+                self._save(mail, profile, services, launched)
+            timings = wait_until_healthy([s.health for s in services], launched, timeout_s, self.log)
+        except BaseException:
+            self.log("start failed; stopping what was started")
+            for item in launched.values():
+                stop(item)
+            self.state_file.unlink(missing_ok=True)
+            raise
+        self.log(f"stack up in {time.monotonic() - started_at:.1f} s ({', '.join(f'{k} {v:.1f}s' for k, v in timings.items())})")
+        return self.status()
+
+    def _save(self, mail: str, profile: str, services: list[Service], launched: dict[str, Launched]) -> None:
+        save_json(self.state_file, {
+            "mail_backend": mail,
+            "profile": profile,
+            "ports": self.ports.__dict__,
+            "processes": [item.to_json() for item in launched.values()],
+            "health": [{"service": s.health.service, "urls": list(s.health.urls)} for s in services],
+        })
+
+    def down(self) -> list[str]:
+        state = self._state()
+        stopped = []
+        for item in self._launched(state):
+            if is_ours(item):
+                self.log(f"stopping {item.name} (pid {item.pid})")
+                stop(item)
+                stopped.append(item.name)
+        leftovers = [item.name for item in self._launched(state) if is_ours(item)]
+        if leftovers:
+            raise StackError(f"could not stop: {', '.join(leftovers)}")
+        self.state_file.unlink(missing_ok=True)
+        if not stopped:
+            self.log("nothing was running")
+        return stopped
+
+    def status(self) -> dict:
+        state = self._state()
+        creds = self.credentials()
+        p = Ports(**state["ports"]) if state else self.ports
+        processes = {item.name: item for item in self._launched(state)}
+        checks = {c["service"]: HealthCheck(c["service"], tuple(c["urls"])) for c in (state or {}).get("health", [])}
+        services = {
+            name: {"pid": item.pid, "running": is_ours(item),
+                   "healthy": is_ours(item) and name in checks and checks[name].passes(), "log": item.log}
+            for name, item in processes.items()
+        }
+        mail = (state or {}).get("mail_backend", "mailpit")
+        profile = (state or {}).get("profile", "local")
+        return {
+            "running": bool(services) and all(s["running"] for s in services.values()),
+            "healthy": bool(services) and all(s["healthy"] for s in services.values()),
+            "profile": profile,
+            "mail_backend": mail,
+            "realm_display_name": PROFILES[profile],
+            "keycloak": {"url": f"http://localhost:{p.keycloak}", "realm": REALM,
+                         "admin_username": creds.admin_username, "admin_password": creds.admin_password,
+                         "management_url": f"http://localhost:{p.keycloak_management}"},
+            "mailpit": {"url": f"http://localhost:{p.mailpit_http}", "smtp_port": p.mailpit_smtp},
+            "greenmail": {"imap_host": "localhost", "imap_port": p.greenmail_imap, "smtp_port": p.greenmail_smtp,
+                          "api_url": f"http://localhost:{p.greenmail_api}"} if mail == "imap" else None,
+            "apps": {"base_url": f"http://localhost:{p.apps}", "database": str(self.dir / "apps" / "apps.db")},
+            "clients": {"iam-external-portal": creds.portal_client_secret,
+                        "famhp-connect": creds.connect_client_secret, "vamreg": creds.vamreg_client_secret,
+                        creds.provisioner_client_id: creds.provisioner_client_secret},
+            "seed_users": [{
+                "email": creds.seed_admin_email, "password": creds.seed_admin_password,
+                "totp_secret": creds.seed_admin_totp_base32, "roles": SEED_ADMIN_ROLES,
+                "organizations": SEED_ADMIN_ORGANIZATIONS,
+            }],
+            "services": services,
+        }
+
+    def log_path(self, service: str) -> Path:
+        path = self.dir / "logs" / f"{service}.log"
+        if not path.exists():
+            known = sorted(p.stem for p in (self.dir / "logs").glob("*.log")) if (self.dir / "logs").exists() else []
+            raise StackError(f"no log for {service!r}; known: {', '.join(known) or 'none (the stack never ran)'}")
+        return path
+
+    def tail(self, service: str, lines: int) -> str:
+        return log_tail(self.log_path(service), lines)

@@ -1,0 +1,50 @@
+"""Renders the realm template (stack/realm/*.json) with this checkout's profile, ports and credentials."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+from pathlib import Path
+
+from stack.settings import PROFILES, Credentials
+
+TEMPLATE = Path(__file__).parent / "realm" / "famhp-externals.json"
+_PLACEHOLDER = re.compile(r"\$\{([A-Z0-9_]+)\}")
+
+
+def realm_values(profile: str, smtp_port: int, apps_base_url: str, creds: Credentials) -> dict[str, str]:
+    if profile not in PROFILES:
+        raise ValueError(f"unknown profile {profile!r}; choose one of {', '.join(PROFILES)}")
+    return {
+        "REALM_DISPLAY_NAME": PROFILES[profile],
+        "SMTP_PORT": str(smtp_port),
+        "APPS_BASE_URL": apps_base_url,
+        "PORTAL_CLIENT_SECRET": creds.portal_client_secret,
+        "CONNECT_CLIENT_SECRET": creds.connect_client_secret,
+        "VAMREG_CLIENT_SECRET": creds.vamreg_client_secret,
+        "PROVISIONER_CLIENT_SECRET": creds.provisioner_client_secret,
+        "SEED_ADMIN_EMAIL": creds.seed_admin_email,
+        "SEED_ADMIN_PASSWORD": creds.seed_admin_password,
+        "SEED_ADMIN_TOTP_RAW": creds.seed_admin_totp_raw,
+    }
+
+
+def render_realm(values: dict[str, str], template: Path = TEMPLATE) -> str:
+    """Fills every ${NAME}; an unknown name is an error, not a silent empty string."""
+    text = template.read_text(encoding="utf-8")
+    missing = sorted({name for name in _PLACEHOLDER.findall(text) if name not in values})
+    if missing:
+        raise KeyError(f"{template.name} uses placeholders with no value: {', '.join(missing)}")
+
+    # values land inside JSON strings, some inside nested JSON strings (secretData), so no escaping is safe
+    unsafe = sorted(name for name, value in values.items() if any(c in value for c in '"\\\n'))
+    if unsafe:
+        raise ValueError(f"values for {', '.join(unsafe)} contain a quote, backslash or newline")
+    rendered = _PLACEHOLDER.sub(lambda match: values[match.group(1)], text)
+    json.loads(rendered)  # a broken template fails here, not inside Keycloak's log
+    return rendered
+
+
+def fingerprint(rendered: str) -> str:
+    return hashlib.sha256(rendered.encode()).hexdigest()

@@ -1,0 +1,127 @@
+"""Where the stack lives, which versions and ports it uses, and its generated local credentials."""
+
+from __future__ import annotations
+
+import base64
+import json
+import os
+import secrets
+import string
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+
+KEYCLOAK_VERSION = "26.7.3"
+MAILPIT_VERSION = "v1.33.1"
+GREENMAIL_VERSION = "2.1.13"
+REALM = "famhp-externals"
+
+PROFILES = {
+    # the name an authenticator app shows for the account (realm displayName)
+    "local": "FAMHPExternals",
+    "uat": "UAT-FAMHPExternals",
+}
+MAIL_BACKENDS = ("mailpit", "imap")
+
+PROJECT_ROOT = Path(__file__).resolve().parents[1]
+
+
+def cache_dir() -> Path:
+    """Per-user download cache shared by every clone and by CI (FAMHP_UAT_CACHE overrides)."""
+    base = os.environ.get("FAMHP_UAT_CACHE") or os.path.join(
+        os.environ.get("XDG_CACHE_HOME") or os.path.expanduser("~/.cache"), "famhp-uat"
+    )
+    return Path(base)
+
+
+def state_dir() -> Path:
+    """Runtime state of this checkout's stack: logs, pids, databases (git-ignored)."""
+    return Path(os.environ.get("FAMHP_UAT_STACK_DIR") or PROJECT_ROOT / ".stack")
+
+
+def _port(name: str, default: int) -> int:
+    raw = os.environ.get(f"FAMHP_UAT_{name}_PORT")
+    if raw is None:
+        return default
+    if not raw.isdigit() or not 0 < int(raw) < 65536:
+        raise ValueError(f"FAMHP_UAT_{name}_PORT={raw!r} is not a TCP port number")
+    return int(raw)
+
+
+@dataclass(frozen=True)
+class Ports:
+    keycloak: int = 8080
+    keycloak_management: int = 9000
+    mailpit_smtp: int = 1025
+    mailpit_http: int = 8025
+    greenmail_smtp: int = 3025
+    greenmail_imap: int = 3143
+    greenmail_api: int = 3080
+    apps: int = 8000
+
+    @classmethod
+    def from_environment(cls) -> Ports:
+        return cls(
+            keycloak=_port("KEYCLOAK", 8080),
+            keycloak_management=_port("KEYCLOAK_MANAGEMENT", 9000),
+            mailpit_smtp=_port("MAILPIT_SMTP", 1025),
+            mailpit_http=_port("MAILPIT_HTTP", 8025),
+            greenmail_smtp=_port("GREENMAIL_SMTP", 3025),
+            greenmail_imap=_port("GREENMAIL_IMAP", 3143),
+            greenmail_api=_port("GREENMAIL_API", 3080),
+            apps=_port("APPS", 8000),
+        )
+
+
+def _password(length: int = 20) -> str:
+    """A random password that meets the realm policy (upper, lower, digit, special, 12-64)."""
+    alphabet = string.ascii_letters + string.digits
+    body = "".join(secrets.choice(alphabet) for _ in range(length - 4))
+    return (
+        secrets.choice(string.ascii_uppercase)
+        + secrets.choice(string.ascii_lowercase)
+        + secrets.choice(string.digits)
+        + secrets.choice("#%+=!?")
+        + body
+    )
+
+
+def _raw_totp_secret() -> str:
+    # Keycloak stores the raw secret; authenticators see Base32 of its bytes (20 bytes -> 32 chars)
+    return "".join(secrets.choice(string.ascii_letters + string.digits) for _ in range(20))
+
+
+@dataclass
+class Credentials:
+    """Loopback-only credentials, generated once per checkout and kept in .stack/credentials.json."""
+
+    admin_username: str = "admin"
+    admin_password: str = field(default_factory=_password)
+    portal_client_secret: str = field(default_factory=lambda: secrets.token_urlsafe(24))
+    connect_client_secret: str = field(default_factory=lambda: secrets.token_urlsafe(24))
+    vamreg_client_secret: str = field(default_factory=lambda: secrets.token_urlsafe(24))
+    provisioner_client_id: str = "famhp-provisioner"
+    provisioner_client_secret: str = field(default_factory=lambda: secrets.token_urlsafe(24))
+    session_secret: str = field(default_factory=lambda: secrets.token_urlsafe(32))
+    seed_admin_email: str = "olivia.admin@acme-pharma.test"
+    seed_admin_password: str = field(default_factory=_password)
+    seed_admin_totp_raw: str = field(default_factory=_raw_totp_secret)
+
+    @property
+    def seed_admin_totp_base32(self) -> str:
+        return base64.b32encode(self.seed_admin_totp_raw.encode()).decode().rstrip("=")
+
+    @classmethod
+    def load_or_create(cls, path: Path) -> Credentials:
+        if path.exists():
+            known = json.loads(path.read_text())
+            creds = cls(**{k: v for k, v in known.items() if k in cls.__dataclass_fields__})
+        else:
+            creds = cls()
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(json.dumps(asdict(creds), indent=2))
+        path.chmod(0o600)
+        return creds
+
+
+SEED_ADMIN_ROLES = {"famhp-connect": ["IAM_API_KEY_MANAGER", "IAM_USER_MANAGER"], "vamreg": ["VAMREG_USER"]}
+SEED_ADMIN_ORGANIZATIONS = ["Acme Pharma NV", "Belgian Vet Supplies BV"]

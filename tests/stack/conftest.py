@@ -1,0 +1,94 @@
+"""Stack tests run against the reference stack: the one already running, or one this session starts and stops."""
+
+from __future__ import annotations
+
+import json
+import os
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import httpx
+import pyotp
+import pytest
+
+from stack.manager import ReferenceStack
+
+
+def _log(message: str) -> None:
+    print(f"[stack] {message}", flush=True)
+
+
+@pytest.fixture(scope="session")
+def reference_stack() -> ReferenceStack:
+    return ReferenceStack(log=_log)
+
+
+@pytest.fixture(scope="session")
+def stack_info(reference_stack: ReferenceStack) -> Iterator[dict]:
+    """What `uat stack status --json` prints; FAMHP_UAT_STACK_INFO=<file> points at a stack run elsewhere."""
+    external = os.environ.get("FAMHP_UAT_STACK_INFO")
+    if external:
+        yield json.loads(Path(external).read_text())
+        return
+    found_running = reference_stack.status()["healthy"]
+    if not found_running:
+        reference_stack.up(mail=os.environ.get("FAMHP_UAT_STACK_MAIL", "mailpit"))
+    yield reference_stack.status()
+    if not found_running:  # leave the machine as we found it
+        reference_stack.down()
+
+
+class _AdminToken(httpx.Auth):
+    """Bootstrap-admin bearer token, renewed before it expires (master tokens live 60 s)."""
+
+    def __init__(self, keycloak: dict) -> None:
+        self._keycloak = keycloak
+        self._token = ""
+        self._expires_at = 0.0
+
+    def auth_flow(self, request: httpx.Request):  # type: ignore[override]
+        if time.monotonic() > self._expires_at:
+            kc = self._keycloak
+            answer = httpx.post(
+                f"{kc['url']}/realms/master/protocol/openid-connect/token",
+                data={"grant_type": "password", "client_id": "admin-cli", "username": kc["admin_username"],
+                      "password": kc["admin_password"]},
+            ).raise_for_status().json()
+            self._token = answer["access_token"]
+            self._expires_at = time.monotonic() + answer["expires_in"] - 10
+        request.headers["Authorization"] = f"Bearer {self._token}"
+        yield request
+
+
+@pytest.fixture(scope="session")
+def keycloak_admin(stack_info: dict) -> Iterator[httpx.Client]:
+    """An httpx client on the realm's admin REST API, authorised as the stack's bootstrap admin."""
+    kc = stack_info["keycloak"]
+    with httpx.Client(base_url=f"{kc['url']}/admin/realms/{kc['realm']}", auth=_AdminToken(kc),
+                      timeout=30) as client:
+        yield client
+
+
+class OneTimeCodes:
+    """TOTP codes for the stack's tests that never repeat a step for a secret (the realm refuses reuse)."""
+
+    def __init__(self) -> None:
+        self._last_step: dict[str, int] = {}
+
+    def next_code(self, base32_secret: str) -> str:
+        totp = pyotp.TOTP(base32_secret)
+        step = max(int(time.time()) // totp.interval, self._last_step.get(base32_secret, -1) + 1)
+        wait_s = (step - 1) * totp.interval - time.time()
+        if wait_s > 0:  # look-around 1 accepts t+1 only: a third code in one step needs the clock to move on
+            time.sleep(wait_s)
+        self._last_step[base32_secret] = step
+        return totp.at(step * totp.interval)
+
+
+_codes = OneTimeCodes()
+
+
+@pytest.fixture(scope="session")
+def one_time_codes() -> OneTimeCodes:
+    return _codes

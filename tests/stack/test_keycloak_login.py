@@ -1,0 +1,61 @@
+"""Keycloak's real login pages in Debian Chromium: a new user is sent to OTP set-up; the seed admin signs in."""
+
+from __future__ import annotations
+
+import re
+import uuid
+from collections.abc import Iterator
+
+import httpx
+import pytest
+from playwright.sync_api import Page, expect
+
+from tests.stack.conftest import OneTimeCodes
+
+pytestmark = [pytest.mark.stack, pytest.mark.browser]
+
+
+def _account_console(stack_info: dict) -> str:
+    kc = stack_info["keycloak"]
+    return f"{kc['url']}/realms/{kc['realm']}/account/"
+
+
+@pytest.fixture
+def new_user(keycloak_admin: httpx.Client) -> Iterator[dict]:
+    email = f"stack-{uuid.uuid4().hex[:10]}@example.test"
+    password = "Temp#" + uuid.uuid4().hex[:12] + "A1"
+    created = keycloak_admin.post("/users", json={
+        "username": email, "email": email, "emailVerified": True, "enabled": True,
+        "firstName": "Stack", "lastName": "Tester",
+        "requiredActions": ["CONFIGURE_TOTP", "TERMS_AND_CONDITIONS", "UPDATE_PASSWORD"],
+        "credentials": [{"type": "password", "value": password, "temporary": True}],
+    })
+    assert created.status_code == 201, created.text
+    user_id = created.headers["Location"].rsplit("/", 1)[-1]
+    yield {"id": user_id, "email": email, "password": password}
+    keycloak_admin.delete(f"/users/{user_id}")
+
+
+def test_new_user_with_temporary_password_lands_on_otp_setup(page: Page, stack_info: dict, new_user: dict) -> None:
+    page.goto(_account_console(stack_info))
+    expect(page.locator("body")).to_have_attribute("data-page-id", "login-login")
+    page.locator("#username").fill(new_user["email"])
+    page.locator("#password").fill(new_user["password"])
+    page.locator("#kc-login").click()
+    expect(page.locator("body")).to_have_attribute("data-page-id", "login-login-config-totp")
+    expect(page.locator("#kc-totp-secret-qr-code")).to_be_visible()
+
+
+def test_seed_admin_signs_in_with_password_and_one_time_code(
+    page: Page, stack_info: dict, one_time_codes: OneTimeCodes
+) -> None:
+    seed = stack_info["seed_users"][0]
+    page.goto(_account_console(stack_info))
+    page.locator("#username").fill(seed["email"])
+    page.locator("#password").fill(seed["password"])
+    page.locator("#kc-login").click()
+    expect(page.locator("body")).to_have_attribute("data-page-id", "login-login-otp")
+    page.locator("#otp").fill(one_time_codes.next_code(seed["totp_secret"]))
+    page.locator("#kc-login").click()
+    expect(page).to_have_url(re.compile(r"/realms/[^/]+/account/"))
+    expect(page.locator("body[data-page-id]")).to_have_count(0)
