@@ -1,0 +1,43 @@
+"""Page objects for Keycloak's login screens (one class per `body[data-page-id]`) and the onboarding
+driver that picks the right one."""
+
+from pages.keycloak.base import (
+    DEFAULT_TIMEOUT_MS,
+    KeycloakPage,
+    PageTransitionError,
+    UnexpectedPageError,
+    current_page_id,
+)
+from pages.keycloak.error import ErrorPage
+from pages.keycloak.info import InfoPage
+from pages.keycloak.login import LoginPage, LoginUsernamePage
+from pages.keycloak.logout import LogoutConfirmPage
+from pages.keycloak.onboarding import Onboarding, UnknownKeycloakPageError
+from pages.keycloak.otp import OtpPage
+from pages.keycloak.registry import KEYCLOAK_PAGES, PAGE_CLASSES
+from pages.keycloak.terms import TermsPage
+from pages.keycloak.totp_setup import TotpSetupPage
+from pages.keycloak.update_password import UpdatePasswordPage
+from pages.keycloak.update_profile import UpdateProfilePage
+
+__all__ = [
+    "DEFAULT_TIMEOUT_MS",
+    "KEYCLOAK_PAGES",
+    "PAGE_CLASSES",
+    "ErrorPage",
+    "InfoPage",
+    "KeycloakPage",
+    "LoginPage",
+    "LoginUsernamePage",
+    "LogoutConfirmPage",
+    "Onboarding",
+    "OtpPage",
+    "PageTransitionError",
+    "TermsPage",
+    "TotpSetupPage",
+    "UnexpectedPageError",
+    "UnknownKeycloakPageError",
+    "UpdatePasswordPage",
+    "UpdateProfilePage",
+    "current_page_id",
+]

@@ -1,0 +1,27 @@
+"""Keycloak's information screen (`login-info`): "you are logged out", "perform the following actions"."""
+
+from __future__ import annotations
+
+from playwright.sync_api import Page
+
+from pages.keycloak.base import DEFAULT_TIMEOUT_MS, KeycloakPage
+
+
+class InfoPage(KeycloakPage):
+    """A message, and sometimes a link onwards (proceed with the actions, or back to the application)."""
+
+    PAGE_ID = "login-info"
+
+    def __init__(self, page: Page, timeout_ms: float = DEFAULT_TIMEOUT_MS) -> None:
+        super().__init__(page, timeout_ms)
+        self.message = page.locator("#kc-info-message .instruction")
+        # neither link has an id when it means "proceed with the required actions"
+        self._proceed = page.locator("#kc-info-message a:not(#backToApplication)")
+        self._back_to_application = page.locator("#backToApplication")
+
+    def proceed(self) -> None:
+        """Follow "Click here to proceed" (after a link from an execute-actions e-mail)."""
+        self._transition(self._proceed.first.click, "proceeding from the information page")
+
+    def back_to_application(self) -> None:
+        self._transition(self._back_to_application.click, "going back to the application")

@@ -1,0 +1,66 @@
+"""Mobile authenticator set-up (required action CONFIGURE_TOTP): the QR code, or the key typed by hand
+("Unable to scan?"), then the first one-time code."""
+
+from __future__ import annotations
+
+import re
+
+from playwright.sync_api import Locator, Page
+
+from fixtures.secrets import Secret, register_totp_secret
+from pages.keycloak.base import DEFAULT_TIMEOUT_MS, KeycloakPage, SecretText, _plain
+
+
+class TotpSetupPage(KeycloakPage):
+    """`login-login-config-totp`: scan the QR code (or read the key), then prove it with a code."""
+
+    PAGE_ID = "login-login-config-totp"
+
+    def __init__(self, page: Page, timeout_ms: float = DEFAULT_TIMEOUT_MS) -> None:
+        super().__init__(page, timeout_ms)
+        self.qr_code = page.locator("#kc-totp-secret-qr-code")
+        self.manual_key = page.locator("#kc-totp-secret-key")
+        # the OTP policy the page announces in manual mode (type, algorithm, digits, period)
+        self.policy_details = page.locator(
+            "#kc-totp-type, #kc-totp-algorithm, #kc-totp-digits, #kc-totp-period"
+        )
+        self.code_input = page.locator("#totp")
+        self.device_name_input = page.locator("#userLabel")
+        self.code_error = page.locator("#input-error-otp-code")
+        self.device_name_error = page.locator("#input-error-otp-label")
+        self._unable_to_scan = page.locator("#mode-manual")
+        self._scan_instead = page.locator("#mode-barcode")
+        self._submit = page.locator("#saveTOTPBtn")
+
+    def secret_locators(self) -> list[Locator]:
+        return [*super().secret_locators(), self.qr_code, self.manual_key, self.code_input]
+
+    def shows_manual_key(self) -> bool:
+        return self.manual_key.count() > 0
+
+    def switch_to_manual_key(self) -> None:
+        """Follow "Unable to scan?"; nothing to do when the key is already shown (the page keeps the mode
+        after a refused code)."""
+        if not self.shows_manual_key():
+            self._transition(self._unable_to_scan.click, "switching to the manual key")
+
+    def switch_to_qr_code(self) -> None:
+        if self.shows_manual_key():
+            self._transition(self._scan_instead.click, "switching back to the QR code")
+
+    def manual_key_text(self) -> Secret:
+        """The Base32 key the page shows for typing by hand, without its grouping spaces."""
+        key = re.sub(r"\s+", "", self.manual_key.inner_text(timeout=self.timeout_ms))
+        register_totp_secret(key)
+        return Secret(key)
+
+    def qr_code_png(self) -> bytes:
+        """A screenshot of the QR code as a phone camera would see it (PNG bytes)."""
+        return self.qr_code.screenshot(animations="disabled", timeout=self.timeout_ms)
+
+    def submit_code(self, code: SecretText, device_name: str | None = None) -> None:
+        """Type the first code (and a device name, which Keycloak requires once the user has an OTP)."""
+        self.code_input.fill(_plain(code))
+        if device_name is not None:
+            self.device_name_input.fill(device_name)
+        self._transition(self._submit.click, "submitting the authenticator code")

@@ -1,0 +1,5 @@
+"""Page objects of VAMREG."""
+
+from pages.vamreg.home import VamregHome
+
+__all__ = ["VamregHome"]
