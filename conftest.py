@@ -1,4 +1,5 @@
-"""Root of the suite: registers the step modules and the shared fixtures (pytest-bdd needs them here)."""
+"""Root of the suite: registers the suite's plugin and step modules (pytest-bdd needs them here) and points
+Playwright at a Chromium this machine has."""
 
 from __future__ import annotations
 
@@ -8,9 +9,23 @@ import pytest
 
 from fixtures.browser import launch_args
 
-pytest_plugins: list[str] = []
+pytest_plugins = [
+    "fixtures.plugin",
+    "steps.invitation",
+    "steps.onboarding",
+    "steps.sign_in",
+    "steps.portal",
+    "steps.vamreg",
+    "steps.production",
+]
 
 
 @pytest.fixture(scope="session")
 def browser_type_launch_args(browser_type_launch_args: dict) -> dict:
     return {**browser_type_launch_args, **launch_args(os.environ.get("UAT_BROWSER_EXECUTABLE"))}
+
+
+@pytest.fixture(scope="session")
+def browser_context_args(browser_context_args: dict) -> dict:
+    return {**browser_context_args, "locale": "en-GB", "timezone_id": "Europe/Brussels",
+            "viewport": {"width": 1280, "height": 900}}

@@ -92,6 +92,10 @@ class KeycloakPage:
         """Whether the browser shows this screen right now (no waiting)."""
         return current_page_id(self.page, timeout_ms=1_000) == self.PAGE_ID
 
+    def identity_provider(self, alias: str) -> Locator:
+        """The button of an identity provider (itsme, eID, ...) by its Keycloak alias."""
+        return self.page.locator(f"#social-{alias}")
+
     def secret_locators(self) -> list[Locator]:
         """What a screenshot of this screen must mask: password fields here; subclasses add their own."""
         return [self._password_inputs]
