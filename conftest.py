@@ -27,5 +27,9 @@ def browser_type_launch_args(browser_type_launch_args: dict) -> dict:
 
 @pytest.fixture(scope="session")
 def browser_context_args(browser_context_args: dict) -> dict:
-    return {**browser_context_args, "locale": "en-GB", "timezone_id": "Europe/Brussels",
-            "viewport": {"width": 1280, "height": 900}}
+    return {
+        **browser_context_args,
+        "locale": "en-GB",
+        "timezone_id": "Europe/Brussels",
+        "viewport": {"width": 1280, "height": 900},
+    }

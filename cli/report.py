@@ -21,7 +21,9 @@ def allure_cli() -> Path:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="uat report", description="Build the Allure 3 report of the last run.")
+    parser = argparse.ArgumentParser(
+        prog="uat report", description="Build the Allure 3 report of the last run."
+    )
     parser.add_argument("--results", type=Path, default=RESULTS, help="Allure results folder")
     parser.add_argument("--output", type=Path, default=REPORT, help="report folder")
     args = parser.parse_args(argv)
@@ -32,8 +34,15 @@ def main(argv: list[str] | None = None) -> int:
         shutil.rmtree(args.output)
     started = time.monotonic()
     code = subprocess.call(
-        [str(allure_cli()), "generate", str(args.results), "-o", str(args.output),
-         "--config", str(PROJECT_ROOT / "allurerc.json")],
+        [
+            str(allure_cli()),
+            "generate",
+            str(args.results),
+            "-o",
+            str(args.output),
+            "--config",
+            str(PROJECT_ROOT / "allurerc.json"),
+        ],
         cwd=PROJECT_ROOT,
     )
     if code == 0:

@@ -21,16 +21,27 @@ def build_parser(prog: str = "uat stack") -> argparse.ArgumentParser:
     )
     sub = parser.add_subparsers(dest="command", required=True, metavar="{up,down,status,logs}")
     up = sub.add_parser("up", help="start every service and return when all are healthy (idempotent)")
-    up.add_argument("--mail", choices=MAIL_BACKENDS, default="mailpit",
-                    help="where Keycloak and the apps send mail: Mailpit (REST API) or GreenMail (IMAP)")
-    up.add_argument("--profile", choices=sorted(PROFILES), default="local",
-                    help="realm display name: local=FAMHPExternals, uat=UAT-FAMHPExternals")
+    up.add_argument(
+        "--mail",
+        choices=MAIL_BACKENDS,
+        default="mailpit",
+        help="where Keycloak and the apps send mail: Mailpit (REST API) or GreenMail (IMAP)",
+    )
+    up.add_argument(
+        "--profile",
+        choices=sorted(PROFILES),
+        default="local",
+        help="realm display name: local=FAMHPExternals, uat=UAT-FAMHPExternals",
+    )
     up.add_argument("--fresh", action="store_true", help="start from empty databases (realm re-imported)")
     up.add_argument("--timeout", type=float, default=240, help="seconds to wait for health (default 240)")
     sub.add_parser("down", help="stop every process this checkout's stack started, and nothing else")
     status = sub.add_parser("status", help="what runs where")
-    status.add_argument("--json", action="store_true",
-                        help="machine-readable: URLs, realm, admin and seed-user credentials (loopback only)")
+    status.add_argument(
+        "--json",
+        action="store_true",
+        help="machine-readable: URLs, realm, admin and seed-user credentials (loopback only)",
+    )
     logs = sub.add_parser("logs", help="print the end of a service's log")
     logs.add_argument("service", nargs="?", help="keycloak, mailpit, greenmail or apps (default: all)")
     logs.add_argument("-n", "--lines", type=int, default=40)
@@ -41,9 +52,15 @@ def _print_status(info: dict) -> None:
     if not info["services"]:
         print("the reference stack is not running (start it with `uat stack up`)")
         return
-    print(f"profile {info['profile']} · mail backend {info['mail_backend']} · realm {info['keycloak']['realm']}")
-    urls = {"keycloak": info["keycloak"]["url"], "mailpit": info["mailpit"]["url"],
-            "greenmail": (info["greenmail"] or {}).get("api_url", ""), "apps": info["apps"]["base_url"]}
+    print(
+        f"profile {info['profile']} · mail backend {info['mail_backend']} · realm {info['keycloak']['realm']}"
+    )
+    urls = {
+        "keycloak": info["keycloak"]["url"],
+        "mailpit": info["mailpit"]["url"],
+        "greenmail": (info["greenmail"] or {}).get("api_url", ""),
+        "apps": info["apps"]["base_url"],
+    }
     for name, svc in info["services"].items():
         health = "healthy" if svc["healthy"] else ("running, NOT healthy" if svc["running"] else "STOPPED")
         print(f"  {name:<10} {health:<20} pid {svc['pid']:<8} {urls.get(name, '')}  log {svc['log']}")
@@ -57,8 +74,10 @@ def main(argv: list[str] | None = None, prog: str = "uat stack") -> int:
             started = time.monotonic()
             info = stack.up(mail=args.mail, profile=args.profile, fresh=args.fresh, timeout_s=args.timeout)
             _print_status(info)
-            print(f"ready in {time.monotonic() - started:.1f} s: portal {info['apps']['base_url']}/portal, "
-                  f"mail {info['mailpit']['url']}")
+            print(
+                f"ready in {time.monotonic() - started:.1f} s: portal {info['apps']['base_url']}/portal, "
+                f"mail {info['mailpit']['url']}"
+            )
         elif args.command == "down":
             stack.down()
         elif args.command == "status":

@@ -85,11 +85,23 @@ class ReferenceStack:
         services = [
             Service(
                 name="mailpit",
-                cmd=[str(mailpit_bin), "--listen", f"127.0.0.1:{p.mailpit_http}", "--smtp",
-                     f"127.0.0.1:{p.mailpit_smtp}", "--smtp-auth-accept-any", "--smtp-auth-allow-insecure",
-                     "--database", str(self.dir / "mailpit" / "mailpit.db"), "--max", "5000",
-                     "--disable-version-check"],
-                env=dict(os.environ), cwd=self.dir, marker=str(mailpit_bin),
+                cmd=[
+                    str(mailpit_bin),
+                    "--listen",
+                    f"127.0.0.1:{p.mailpit_http}",
+                    "--smtp",
+                    f"127.0.0.1:{p.mailpit_smtp}",
+                    "--smtp-auth-accept-any",
+                    "--smtp-auth-allow-insecure",
+                    "--database",
+                    str(self.dir / "mailpit" / "mailpit.db"),
+                    "--max",
+                    "5000",
+                    "--disable-version-check",
+                ],
+                env=dict(os.environ),
+                cwd=self.dir,
+                marker=str(mailpit_bin),
                 ports={"Mailpit SMTP": p.mailpit_smtp, "Mailpit HTTP": p.mailpit_http},
                 health=HealthCheck("mailpit", (f"http://localhost:{p.mailpit_http}/readyz",)),
                 prepare=lambda: (self.dir / "mailpit").mkdir(parents=True, exist_ok=True),
@@ -97,47 +109,96 @@ class ReferenceStack:
         ]
         if mail == "imap":
             jar = provision.ensure_greenmail(self.log)
-            services.append(Service(
-                name="greenmail",
-                cmd=[str(java.executable), "-Xmx256m",
-                     "-Dgreenmail.smtp.hostname=127.0.0.1", f"-Dgreenmail.smtp.port={p.greenmail_smtp}",
-                     "-Dgreenmail.imap.hostname=127.0.0.1", f"-Dgreenmail.imap.port={p.greenmail_imap}",
-                     "-Dgreenmail.api.hostname=127.0.0.1", f"-Dgreenmail.api.port={p.greenmail_api}",
-                     "-Dgreenmail.auth.disabled", "-Dgreenmail.users.login=email", "-jar", str(jar)],
-                env=dict(os.environ), cwd=self.dir, marker=str(jar),
-                ports={"GreenMail SMTP": p.greenmail_smtp, "GreenMail IMAP": p.greenmail_imap,
-                       "GreenMail API": p.greenmail_api},
-                health=HealthCheck("greenmail", (f"http://localhost:{p.greenmail_api}/api/service/readiness",)),
-            ))
+            services.append(
+                Service(
+                    name="greenmail",
+                    cmd=[
+                        str(java.executable),
+                        "-Xmx256m",
+                        "-Dgreenmail.smtp.hostname=127.0.0.1",
+                        f"-Dgreenmail.smtp.port={p.greenmail_smtp}",
+                        "-Dgreenmail.imap.hostname=127.0.0.1",
+                        f"-Dgreenmail.imap.port={p.greenmail_imap}",
+                        "-Dgreenmail.api.hostname=127.0.0.1",
+                        f"-Dgreenmail.api.port={p.greenmail_api}",
+                        "-Dgreenmail.auth.disabled",
+                        "-Dgreenmail.users.login=email",
+                        "-jar",
+                        str(jar),
+                    ],
+                    env=dict(os.environ),
+                    cwd=self.dir,
+                    marker=str(jar),
+                    ports={
+                        "GreenMail SMTP": p.greenmail_smtp,
+                        "GreenMail IMAP": p.greenmail_imap,
+                        "GreenMail API": p.greenmail_api,
+                    },
+                    health=HealthCheck(
+                        "greenmail", (f"http://localhost:{p.greenmail_api}/api/service/readiness",)
+                    ),
+                )
+            )
         kc_home = self.dir / "keycloak" / "home"
         realm_json = render_realm(realm_values(profile, smtp_port, apps_base, creds))
-        services.append(Service(
-            name="keycloak",
-            cmd=[str(kc_home / "bin" / "kc.sh"), "start", "--optimized", "--http-enabled=true",
-                 "--http-host=127.0.0.1", f"--http-port={p.keycloak}", f"--hostname=http://localhost:{p.keycloak}",
-                 f"--http-management-port={p.keycloak_management}", "--cache=local", "--import-realm"],
-            env={**os.environ, "JAVA_HOME": str(java.home), "KC_BOOTSTRAP_ADMIN_USERNAME": creds.admin_username,
-                 "KC_BOOTSTRAP_ADMIN_PASSWORD": creds.admin_password,
-                 "JAVA_OPTS_KC_HEAP": "-Xms128m -Xmx768m"},
-            cwd=self.dir, marker=str(kc_home),
-            ports={"Keycloak HTTP": p.keycloak, "Keycloak management": p.keycloak_management},
-            health=HealthCheck("keycloak", (
-                f"http://localhost:{p.keycloak_management}/health/ready",
-                f"http://localhost:{p.keycloak}/realms/{REALM}/.well-known/openid-configuration",
-            )),
-            prepare=lambda: self._prepare_keycloak(kc_built, kc_home, realm_json, fresh),
-        ))
+        services.append(
+            Service(
+                name="keycloak",
+                cmd=[
+                    str(kc_home / "bin" / "kc.sh"),
+                    "start",
+                    "--optimized",
+                    "--http-enabled=true",
+                    "--http-host=127.0.0.1",
+                    f"--http-port={p.keycloak}",
+                    f"--hostname=http://localhost:{p.keycloak}",
+                    f"--http-management-port={p.keycloak_management}",
+                    "--cache=local",
+                    "--import-realm",
+                ],
+                env={
+                    **os.environ,
+                    "JAVA_HOME": str(java.home),
+                    "KC_BOOTSTRAP_ADMIN_USERNAME": creds.admin_username,
+                    "KC_BOOTSTRAP_ADMIN_PASSWORD": creds.admin_password,
+                    "JAVA_OPTS_KC_HEAP": "-Xms128m -Xmx768m",
+                },
+                cwd=self.dir,
+                marker=str(kc_home),
+                ports={"Keycloak HTTP": p.keycloak, "Keycloak management": p.keycloak_management},
+                health=HealthCheck(
+                    "keycloak",
+                    (
+                        f"http://localhost:{p.keycloak_management}/health/ready",
+                        f"http://localhost:{p.keycloak}/realms/{REALM}/.well-known/openid-configuration",
+                    ),
+                ),
+                prepare=lambda: self._prepare_keycloak(kc_built, kc_home, realm_json, fresh),
+            )
+        )
         apps_dir = self.dir / "apps"
-        services.append(Service(
-            name="apps",
-            cmd=[sys.executable, "-m", "uvicorn", "stack.apps.main:create_app", "--factory",
-                 "--host", "127.0.0.1", "--port", str(p.apps)],
-            env={**os.environ, **self._apps_env(smtp_port, apps_base, creds, apps_dir)},
-            cwd=PROJECT_ROOT, marker="stack.apps.main:create_app",
-            ports={"reference apps": p.apps},
-            health=HealthCheck("apps", (f"http://localhost:{p.apps}/healthz",)),
-            prepare=lambda: self._prepare_apps(apps_dir, fresh),
-        ))
+        services.append(
+            Service(
+                name="apps",
+                cmd=[
+                    sys.executable,
+                    "-m",
+                    "uvicorn",
+                    "stack.apps.main:create_app",
+                    "--factory",
+                    "--host",
+                    "127.0.0.1",
+                    "--port",
+                    str(p.apps),
+                ],
+                env={**os.environ, **self._apps_env(smtp_port, apps_base, creds, apps_dir)},
+                cwd=PROJECT_ROOT,
+                marker="stack.apps.main:create_app",
+                ports={"reference apps": p.apps},
+                health=HealthCheck("apps", (f"http://localhost:{p.apps}/healthz",)),
+                prepare=lambda: self._prepare_apps(apps_dir, fresh),
+            )
+        )
         return services
 
     def _apps_env(self, smtp_port: int, apps_base: str, creds: Credentials, apps_dir: Path) -> dict[str, str]:
@@ -190,7 +251,9 @@ class ReferenceStack:
             apps_stamp.write_text(kc_stamp.read_text())
 
     # ---- commands ----------------------------------------------------------------------------
-    def up(self, mail: str = "mailpit", profile: str = "local", fresh: bool = False, timeout_s: float = 240) -> dict:
+    def up(
+        self, mail: str = "mailpit", profile: str = "local", fresh: bool = False, timeout_s: float = 240
+    ) -> dict:
         if mail not in MAIL_BACKENDS:
             raise StackError(f"unknown mail backend {mail!r}; choose one of {', '.join(MAIL_BACKENDS)}")
         if profile not in PROFILES:
@@ -221,30 +284,43 @@ class ReferenceStack:
                 service.prepare()
                 if service.name == "apps":
                     # the apps discover Keycloak at start; wait for Keycloak first
-                    wait_until_healthy([s.health for s in services if s.name != "apps"], launched, timeout_s,
-                                       self.log)
-                launched[service.name] = start(service.name, service.cmd, env=service.env, cwd=service.cwd,
-                                               log_path=self.dir / "logs" / f"{service.name}.log",
-                                               marker=service.marker)
+                    timings.update(
+                        wait_until_healthy(
+                            [s.health for s in services if s.name != "apps"], launched, timeout_s, self.log
+                        )
+                    )
+                launched[service.name] = start(
+                    service.name,
+                    service.cmd,
+                    env=service.env,
+                    cwd=service.cwd,
+                    log_path=self.dir / "logs" / f"{service.name}.log",
+                    marker=service.marker,
+                )
                 self._save(mail, profile, services, launched)
-            timings = wait_until_healthy([s.health for s in services], launched, timeout_s, self.log)
+            pending = [s.health for s in services if s.name not in timings]
+            timings.update(wait_until_healthy(pending, launched, timeout_s, self.log))
         except BaseException:
             self.log("start failed; stopping what was started")
             for item in launched.values():
                 stop(item)
             self.state_file.unlink(missing_ok=True)
             raise
-        self.log(f"stack up in {time.monotonic() - started_at:.1f} s ({', '.join(f'{k} {v:.1f}s' for k, v in timings.items())})")
+        healthy_after = ", ".join(f"{name} {seconds:.1f} s" for name, seconds in timings.items())
+        self.log(f"stack up in {time.monotonic() - started_at:.1f} s (healthy after: {healthy_after})")
         return self.status()
 
     def _save(self, mail: str, profile: str, services: list[Service], launched: dict[str, Launched]) -> None:
-        save_json(self.state_file, {
-            "mail_backend": mail,
-            "profile": profile,
-            "ports": self.ports.__dict__,
-            "processes": [item.to_json() for item in launched.values()],
-            "health": [{"service": s.health.service, "urls": list(s.health.urls)} for s in services],
-        })
+        save_json(
+            self.state_file,
+            {
+                "mail_backend": mail,
+                "profile": profile,
+                "ports": self.ports.__dict__,
+                "processes": [item.to_json() for item in launched.values()],
+                "health": [{"service": s.health.service, "urls": list(s.health.urls)} for s in services],
+            },
+        )
 
     def down(self) -> list[str]:
         state = self._state()
@@ -267,10 +343,16 @@ class ReferenceStack:
         creds = self.credentials()
         p = Ports(**state["ports"]) if state else self.ports
         processes = {item.name: item for item in self._launched(state)}
-        checks = {c["service"]: HealthCheck(c["service"], tuple(c["urls"])) for c in (state or {}).get("health", [])}
+        checks = {
+            c["service"]: HealthCheck(c["service"], tuple(c["urls"])) for c in (state or {}).get("health", [])
+        }
         services = {
-            name: {"pid": item.pid, "running": is_ours(item),
-                   "healthy": is_ours(item) and name in checks and checks[name].passes(), "log": item.log}
+            name: {
+                "pid": item.pid,
+                "running": is_ours(item),
+                "healthy": is_ours(item) and name in checks and checks[name].passes(),
+                "log": item.log,
+            }
             for name, item in processes.items()
         }
         mail = (state or {}).get("mail_backend", "mailpit")
@@ -281,29 +363,55 @@ class ReferenceStack:
             "profile": profile,
             "mail_backend": mail,
             "realm_display_name": PROFILES[profile],
-            "keycloak": {"url": f"http://localhost:{p.keycloak}", "realm": REALM,
-                         "admin_username": creds.admin_username, "admin_password": creds.admin_password,
-                         "management_url": f"http://localhost:{p.keycloak_management}"},
+            "keycloak": {
+                "url": f"http://localhost:{p.keycloak}",
+                "realm": REALM,
+                "admin_username": creds.admin_username,
+                "admin_password": creds.admin_password,
+                "management_url": f"http://localhost:{p.keycloak_management}",
+            },
             "mailpit": {"url": f"http://localhost:{p.mailpit_http}", "smtp_port": p.mailpit_smtp},
-            "greenmail": {"imap_host": "localhost", "imap_port": p.greenmail_imap, "smtp_port": p.greenmail_smtp,
-                          "api_url": f"http://localhost:{p.greenmail_api}"} if mail == "imap" else None,
-            "apps": {"base_url": f"http://localhost:{p.apps}", "database": str(self.dir / "apps" / "apps.db")},
-            "clients": {"iam-external-portal": creds.portal_client_secret,
-                        "famhp-connect": creds.connect_client_secret, "vamreg": creds.vamreg_client_secret,
-                        creds.provisioner_client_id: creds.provisioner_client_secret},
-            "seed_users": [{
-                "email": creds.seed_admin_email, "password": creds.seed_admin_password,
-                "totp_secret": creds.seed_admin_totp_base32, "roles": SEED_ADMIN_ROLES,
-                "organizations": SEED_ADMIN_ORGANIZATIONS,
-            }],
+            "greenmail": {
+                "imap_host": "localhost",
+                "imap_port": p.greenmail_imap,
+                "smtp_port": p.greenmail_smtp,
+                "api_url": f"http://localhost:{p.greenmail_api}",
+            }
+            if mail == "imap"
+            else None,
+            "apps": {
+                "base_url": f"http://localhost:{p.apps}",
+                "database": str(self.dir / "apps" / "apps.db"),
+            },
+            "clients": {
+                "iam-external-portal": creds.portal_client_secret,
+                "famhp-connect": creds.connect_client_secret,
+                "vamreg": creds.vamreg_client_secret,
+                creds.provisioner_client_id: creds.provisioner_client_secret,
+            },
+            "seed_users": [
+                {
+                    "email": creds.seed_admin_email,
+                    "password": creds.seed_admin_password,
+                    "totp_secret": creds.seed_admin_totp_base32,
+                    "roles": SEED_ADMIN_ROLES,
+                    "organizations": SEED_ADMIN_ORGANIZATIONS,
+                }
+            ],
             "services": services,
         }
 
     def log_path(self, service: str) -> Path:
         path = self.dir / "logs" / f"{service}.log"
         if not path.exists():
-            known = sorted(p.stem for p in (self.dir / "logs").glob("*.log")) if (self.dir / "logs").exists() else []
-            raise StackError(f"no log for {service!r}; known: {', '.join(known) or 'none (the stack never ran)'}")
+            known = (
+                sorted(p.stem for p in (self.dir / "logs").glob("*.log"))
+                if (self.dir / "logs").exists()
+                else []
+            )
+            raise StackError(
+                f"no log for {service!r}; known: {', '.join(known) or 'none (the stack never ran)'}"
+            )
         return path
 
     def tail(self, service: str, lines: int) -> str:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import signal
@@ -44,7 +45,9 @@ def port_holder(port: int) -> str | None:
     finally:
         probe.close()
     try:
-        out = subprocess.run(["ss", "-Hltnp", f"sport = :{port}"], capture_output=True, text=True, timeout=5).stdout
+        out = subprocess.run(
+            ["ss", "-Hltnp", f"sport = :{port}"], capture_output=True, text=True, timeout=5
+        ).stdout
     except (OSError, subprocess.TimeoutExpired):
         return "an unknown process"
     users = [part for part in out.split() if part.startswith("users:")]
@@ -52,11 +55,15 @@ def port_holder(port: int) -> str | None:
 
 
 def require_free_ports(ports: dict[str, int]) -> None:
-    taken = [f"port {port} ({what}) is held by {holder}" for what, port in ports.items()
-             if (holder := port_holder(port))]
+    taken = [
+        f"port {port} ({what}) is held by {holder}"
+        for what, port in ports.items()
+        if (holder := port_holder(port))
+    ]
     if taken:
         raise StackError(
-            "cannot start the stack: " + "; ".join(taken)
+            "cannot start the stack: "
+            + "; ".join(taken)
             + ". Fix: stop that process, or move the stack with FAMHP_UAT_<SERVICE>_PORT (see README)."
         )
 
@@ -82,14 +89,21 @@ def is_ours(launched: Launched) -> bool:
     return launched.marker in _cmdline(launched.pid)
 
 
-def start(name: str, cmd: list[str], *, env: dict[str, str], cwd: Path, log_path: Path, marker: str) -> Launched:
+def start(
+    name: str, cmd: list[str], *, env: dict[str, str], cwd: Path, log_path: Path, marker: str
+) -> Launched:
     log_path.parent.mkdir(parents=True, exist_ok=True)
     with log_path.open("ab") as log:
         log.write(f"\n=== {time.strftime('%Y-%m-%d %H:%M:%S')} starting {name}: {' '.join(cmd)}\n".encode())
         log.flush()
         try:
             proc = subprocess.Popen(
-                cmd, cwd=cwd, env=env, stdout=log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
+                cmd,
+                cwd=cwd,
+                env=env,
+                stdout=log,
+                stderr=subprocess.STDOUT,
+                stdin=subprocess.DEVNULL,
                 start_new_session=True,  # its own process group: `down` stops it and its children, nothing else
             )
         except OSError as exc:
@@ -114,10 +128,8 @@ def stop(launched: Launched, grace_s: float = 20.0) -> None:
         if waited or not is_ours(launched):
             return
         _pause(0.1)
-    try:
+    with contextlib.suppress(ProcessLookupError):
         os.killpg(launched.pid, signal.SIGKILL)
-    except ProcessLookupError:
-        pass
 
 
 def _pause(seconds: float) -> None:

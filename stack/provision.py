@@ -77,7 +77,9 @@ def find_java(acceptable: tuple[int, ...] = KEYCLOAK_JAVA_MAJORS) -> Java:
     )
 
 
-def _run(cmd: list[str], what: str, log: Log, cwd: Path | None = None, env: dict[str, str] | None = None) -> None:
+def _run(
+    cmd: list[str], what: str, log: Log, cwd: Path | None = None, env: dict[str, str] | None = None
+) -> None:
     log(f"{what} …")
     try:
         done = subprocess.run(cmd, cwd=cwd, env=env, capture_output=True, text=True)
@@ -94,10 +96,19 @@ def maven_fetch(coordinates: str, file_name: str, dest: Path, log: Log) -> Path:
     if target.is_file() and target.stat().st_size > 0:
         return target
     if not shutil.which("mvn"):
-        raise StackError("Maven (mvn) is not installed; it fetches Keycloak and GreenMail. Fix: apt-get install maven")
+        raise StackError(
+            "Maven (mvn) is not installed; it fetches Keycloak and GreenMail. Fix: apt-get install maven"
+        )
     dest.mkdir(parents=True, exist_ok=True)
     _run(
-        ["mvn", "-B", "-q", f"{DEPENDENCY_PLUGIN}:copy", f"-Dartifact={coordinates}", f"-DoutputDirectory={dest}"],
+        [
+            "mvn",
+            "-B",
+            "-q",
+            f"{DEPENDENCY_PLUGIN}:copy",
+            f"-Dartifact={coordinates}",
+            f"-DoutputDirectory={dest}",
+        ],
         f"downloading {coordinates} from Maven Central",
         log,
     )
@@ -129,8 +140,12 @@ def ensure_keycloak(java: Java, log: Log) -> Path:
             tar.extractall(tmp, filter="tar")
         home = Path(tmp) / f"keycloak-{KEYCLOAK_VERSION}"
         env = {**os.environ, "JAVA_HOME": str(java.home)}
-        _run([str(home / "bin" / "kc.sh"), "build", *KEYCLOAK_BUILD_OPTIONS],
-             f"building Keycloak {KEYCLOAK_VERSION} with Java {java.major} (once, about 30 s)", log, env=env)
+        _run(
+            [str(home / "bin" / "kc.sh"), "build", *KEYCLOAK_BUILD_OPTIONS],
+            f"building Keycloak {KEYCLOAK_VERSION} with Java {java.major} (once, about 30 s)",
+            log,
+            env=env,
+        )
         (home / ".famhp-built").write_text(" ".join(KEYCLOAK_BUILD_OPTIONS) + "\n")
         if built.exists():
             shutil.rmtree(built)
@@ -154,7 +169,9 @@ def ensure_mailpit(log: Log) -> Path:
     if binary.is_file():
         return binary
     if not shutil.which("go"):
-        raise StackError("Go is not installed; Mailpit is built from its Go module. Fix: apt-get install golang")
+        raise StackError(
+            "Go is not installed; Mailpit is built from its Go module. Fix: apt-get install golang"
+        )
     from stack.mailpit_build import build_mailpit
 
     dest.mkdir(parents=True, exist_ok=True)

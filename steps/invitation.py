@@ -23,10 +23,18 @@ INVITED_ORGANISATION = "Acme Pharma NV"
 def invited_user(inviter, uat_config: UatConfig, request: pytest.FixtureRequest) -> Newcomer:  # type: ignore[no-untyped-def]
     newcomer = Newcomer(
         email=unique_address(uat_config.mail_address_template, request.node.name),
-        first_name="Eva", last_name="Peeters", organisation=INVITED_ORGANISATION, roles=INVITED_ROLES,
+        first_name="Eva",
+        last_name="Peeters",
+        organisation=INVITED_ORGANISATION,
+        roles=INVITED_ROLES,
     )
-    inviter.invite(email=newcomer.email, first_name=newcomer.first_name, last_name=newcomer.last_name,
-                   organisation=newcomer.organisation, roles=newcomer.roles)
+    inviter.invite(
+        email=newcomer.email,
+        first_name=newcomer.first_name,
+        last_name=newcomer.last_name,
+        organisation=newcomer.organisation,
+        roles=newcomer.roles,
+    )
     return newcomer
 
 

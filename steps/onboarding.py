@@ -29,7 +29,9 @@ def scan_qr_code(onboarding: Onboarding, authenticator: VirtualAuthenticator, ne
 
 
 @when("they set up their authenticator app by scanning the QR code")
-def set_up_by_qr_code(onboarding: Onboarding, authenticator: VirtualAuthenticator, newcomer: Newcomer) -> None:
+def set_up_by_qr_code(
+    onboarding: Onboarding, authenticator: VirtualAuthenticator, newcomer: Newcomer
+) -> None:
     setup = onboarding.totp_setup()
     newcomer.new_entry = authenticator.enrol_from_qr(setup.qr_code_png())
     setup.submit_code(authenticator.code_for(newcomer.email))
@@ -133,7 +135,9 @@ def choose_valid_password(onboarding: Onboarding, newcomer: Newcomer) -> None:
 @when(parsers.re(r"they choose a new password that (?P<rule>(?!meets the policy).+)"))
 def choose_password_breaking(onboarding: Onboarding, newcomer: Newcomer, rule: str) -> None:
     assert newcomer.initial_password is not None
-    new, confirmation = password_breaking(rule, email=newcomer.email, initial_password=newcomer.initial_password)
+    new, confirmation = password_breaking(
+        rule, email=newcomer.email, initial_password=newcomer.initial_password
+    )
     onboarding.password_update().change_password(new, confirmation)
 
 
@@ -149,8 +153,13 @@ def still_asked_for_password(onboarding: Onboarding) -> None:
 
 @given("an invited user has reached the step to choose a new password", target_fixture="newcomer")
 def reached_password_step(
-    request, onboarding: Onboarding, authenticator: VirtualAuthenticator, inbox: ScenarioInbox, page: Page,  # type: ignore[no-untyped-def]
-    inviter, uat_config: UatConfig,
+    request,
+    onboarding: Onboarding,
+    authenticator: VirtualAuthenticator,
+    inbox: ScenarioInbox,
+    page: Page,  # type: ignore[no-untyped-def]
+    inviter,
+    uat_config: UatConfig,
 ) -> Newcomer:
     from steps.invitation import invited_user
 

@@ -29,5 +29,7 @@ def password_breaking(rule: str, *, email: str, initial_password: Secret) -> tup
     if rule == "does not match its confirmation":
         return Secret(valid), policy_password()
     if rule not in candidates:
-        raise ValueError(f"no password for the rule {rule!r}; known: {', '.join([*candidates, 'does not match its confirmation'])}")
+        raise ValueError(
+            f"no password for the rule {rule!r}; known: {', '.join([*candidates, 'does not match its confirmation'])}"
+        )
     return Secret(candidates[rule]), Secret(candidates[rule])

@@ -14,12 +14,21 @@ from steps.newcomer import Newcomer
 from steps.roles import roles_by_client
 
 
-@given(parsers.parse('an onboarded external user with the role "{roles}" in "{organisation}"'),
-       target_fixture="member")
-def onboarded_member(user_provider, authenticator: VirtualAuthenticator, uat_config: UatConfig,  # type: ignore[no-untyped-def]
-                     request: pytest.FixtureRequest, roles: str, organisation: str):
-    member = user_provider.create_onboarded(roles=roles_by_client(roles), organizations=[organisation],
-                                            tag=request.node.name)
+@given(
+    parsers.parse('an onboarded external user with the role "{roles}" in "{organisation}"'),
+    target_fixture="member",
+)
+def onboarded_member(
+    user_provider,
+    authenticator: VirtualAuthenticator,
+    uat_config: UatConfig,  # type: ignore[no-untyped-def]
+    request: pytest.FixtureRequest,
+    roles: str,
+    organisation: str,
+):
+    member = user_provider.create_onboarded(
+        roles=roles_by_client(roles), organizations=[organisation], tag=request.node.name
+    )
     # the user's phone already holds the account (it was set up before this scenario)
     authenticator.enrol_from_manual_key(member.totp_secret, uat_config.authenticator_issuer, member.email)
     return member
@@ -54,8 +63,13 @@ def enter_wrong_code(onboarding: Onboarding, authenticator: VirtualAuthenticator
 
 
 @given("they have signed in to the portal and signed out again")
-def signed_in_and_out(page: Page, onboarding: Onboarding, authenticator: VirtualAuthenticator,  # type: ignore[no-untyped-def]
-                      uat_config: UatConfig, member) -> None:
+def signed_in_and_out(
+    page: Page,
+    onboarding: Onboarding,
+    authenticator: VirtualAuthenticator,  # type: ignore[no-untyped-def]
+    uat_config: UatConfig,
+    member,
+) -> None:
     page.goto(uat_config.portal_url)
     sign_in_fully(onboarding, authenticator, member.email, member.password)
     dashboard = PortalDashboard(page)
@@ -66,8 +80,13 @@ def signed_in_and_out(page: Page, onboarding: Onboarding, authenticator: Virtual
 
 @when("they sign in again at once with e-mail, password and a new code")
 @when("they sign in with e-mail, password and a one-time code")
-def sign_in_again(page: Page, onboarding: Onboarding, authenticator: VirtualAuthenticator,  # type: ignore[no-untyped-def]
-                  uat_config: UatConfig, member) -> None:
+def sign_in_again(
+    page: Page,
+    onboarding: Onboarding,
+    authenticator: VirtualAuthenticator,  # type: ignore[no-untyped-def]
+    uat_config: UatConfig,
+    member,
+) -> None:
     if onboarding.current() is None:  # not on a sign-in page yet: start from the portal
         page.goto(uat_config.portal_url)
     sign_in_fully(onboarding, authenticator, member.email, member.password)
@@ -75,8 +94,14 @@ def sign_in_again(page: Page, onboarding: Onboarding, authenticator: VirtualAuth
 
 @given("they have signed in to the IAM External Portal")
 @when("they sign in to the IAM External Portal")
-def signed_in_to_portal(page: Page, onboarding: Onboarding, authenticator: VirtualAuthenticator,  # type: ignore[no-untyped-def]
-                        uat_config: UatConfig, member, sign_in_prompts: list[str]) -> None:
+def signed_in_to_portal(
+    page: Page,
+    onboarding: Onboarding,
+    authenticator: VirtualAuthenticator,  # type: ignore[no-untyped-def]
+    uat_config: UatConfig,
+    member,
+    sign_in_prompts: list[str],
+) -> None:
     page.goto(uat_config.portal_url)
     sign_in_fully(onboarding, authenticator, member.email, member.password)
     expect(PortalDashboard(page).user_name).to_be_visible()
@@ -84,8 +109,13 @@ def signed_in_to_portal(page: Page, onboarding: Onboarding, authenticator: Virtu
 
 
 @when("they sign in again with the initial password and a one-time code")
-def sign_in_again_initial(page: Page, onboarding: Onboarding, authenticator: VirtualAuthenticator,
-                          uat_config: UatConfig, newcomer: Newcomer) -> None:
+def sign_in_again_initial(
+    page: Page,
+    onboarding: Onboarding,
+    authenticator: VirtualAuthenticator,
+    uat_config: UatConfig,
+    newcomer: Newcomer,
+) -> None:
     page.goto(uat_config.portal_url)
     assert newcomer.initial_password is not None
     sign_in_fully(onboarding, authenticator, newcomer.email, newcomer.initial_password)

@@ -50,11 +50,19 @@ class _AdminToken(httpx.Auth):
     def auth_flow(self, request: httpx.Request):  # type: ignore[override]
         if time.monotonic() > self._expires_at:
             kc = self._keycloak
-            answer = httpx.post(
-                f"{kc['url']}/realms/master/protocol/openid-connect/token",
-                data={"grant_type": "password", "client_id": "admin-cli", "username": kc["admin_username"],
-                      "password": kc["admin_password"]},
-            ).raise_for_status().json()
+            answer = (
+                httpx.post(
+                    f"{kc['url']}/realms/master/protocol/openid-connect/token",
+                    data={
+                        "grant_type": "password",
+                        "client_id": "admin-cli",
+                        "username": kc["admin_username"],
+                        "password": kc["admin_password"],
+                    },
+                )
+                .raise_for_status()
+                .json()
+            )
             self._token = answer["access_token"]
             self._expires_at = time.monotonic() + answer["expires_in"] - 10
         request.headers["Authorization"] = f"Bearer {self._token}"
@@ -65,8 +73,9 @@ class _AdminToken(httpx.Auth):
 def keycloak_admin(stack_info: dict) -> Iterator[httpx.Client]:
     """An httpx client on the realm's admin REST API, authorised as the stack's bootstrap admin."""
     kc = stack_info["keycloak"]
-    with httpx.Client(base_url=f"{kc['url']}/admin/realms/{kc['realm']}", auth=_AdminToken(kc),
-                      timeout=30) as client:
+    with httpx.Client(
+        base_url=f"{kc['url']}/admin/realms/{kc['realm']}", auth=_AdminToken(kc), timeout=30
+    ) as client:
         yield client
 
 

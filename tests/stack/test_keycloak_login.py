@@ -35,19 +35,28 @@ def sign_in(page: Page, email: str, password: str) -> None:
 def new_user(keycloak_admin: httpx.Client) -> Iterator[dict]:
     email = f"stack-{uuid.uuid4().hex[:10]}@example.test"
     password = "Temp#" + uuid.uuid4().hex[:12] + "A1"
-    created = keycloak_admin.post("/users", json={
-        "username": email, "email": email, "emailVerified": True, "enabled": True,
-        "firstName": "Stack", "lastName": "Tester",
-        "requiredActions": ["CONFIGURE_TOTP", "TERMS_AND_CONDITIONS", "UPDATE_PASSWORD"],
-        "credentials": [{"type": "password", "value": password, "temporary": True}],
-    })
+    created = keycloak_admin.post(
+        "/users",
+        json={
+            "username": email,
+            "email": email,
+            "emailVerified": True,
+            "enabled": True,
+            "firstName": "Stack",
+            "lastName": "Tester",
+            "requiredActions": ["CONFIGURE_TOTP", "TERMS_AND_CONDITIONS", "UPDATE_PASSWORD"],
+            "credentials": [{"type": "password", "value": password, "temporary": True}],
+        },
+    )
     assert created.status_code == 201, created.text
     user_id = created.headers["Location"].rsplit("/", 1)[-1]
     yield {"id": user_id, "email": email, "password": password}
     keycloak_admin.delete(f"/users/{user_id}")
 
 
-def test_new_user_with_temporary_password_lands_on_otp_setup(page: Page, stack_info: dict, new_user: dict) -> None:
+def test_new_user_with_temporary_password_lands_on_otp_setup(
+    page: Page, stack_info: dict, new_user: dict
+) -> None:
     page.goto(_account_console(stack_info))
     sign_in(page, new_user["email"], new_user["password"])
     expect(page.locator("body")).to_have_attribute("data-page-id", "login-login-config-totp")
@@ -64,4 +73,6 @@ def test_seed_admin_signs_in_with_password_and_one_time_code(
     page.locator("#otp").fill(one_time_codes.next_code(seed["totp_secret"]))
     page.locator("#kc-login").click()
     expect(page).to_have_url(re.compile(r"/realms/[^/]+/account/"))
-    expect(page.locator("body")).to_have_attribute("data-page-id", "account")  # the account console, signed in
+    expect(page.locator("body")).to_have_attribute(
+        "data-page-id", "account"
+    )  # the account console, signed in

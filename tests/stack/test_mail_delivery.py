@@ -18,10 +18,17 @@ DEADLINE_S = 30
 @pytest.fixture
 def user_with_email(keycloak_admin: httpx.Client) -> Iterator[dict]:
     email = f"mail-{uuid.uuid4().hex[:10]}@example.test"
-    created = keycloak_admin.post("/users", json={
-        "username": email, "email": email, "emailVerified": True, "enabled": True,
-        "firstName": "Mail", "lastName": "Tester",
-    })
+    created = keycloak_admin.post(
+        "/users",
+        json={
+            "username": email,
+            "email": email,
+            "emailVerified": True,
+            "enabled": True,
+            "firstName": "Mail",
+            "lastName": "Tester",
+        },
+    )
     assert created.status_code == 201, created.text
     user_id = created.headers["Location"].rsplit("/", 1)[-1]
     yield {"id": user_id, "email": email}
@@ -38,8 +45,12 @@ def _from_imap(greenmail: dict, recipient: str) -> list:
         return list(box.fetch(AND(to=recipient), mark_seen=False))
 
 
-def test_execute_actions_email_arrives(keycloak_admin: httpx.Client, stack_info: dict, user_with_email: dict) -> None:
-    sent = keycloak_admin.put(f"/users/{user_with_email['id']}/execute-actions-email", json=["UPDATE_PASSWORD"])
+def test_execute_actions_email_arrives(
+    keycloak_admin: httpx.Client, stack_info: dict, user_with_email: dict
+) -> None:
+    sent = keycloak_admin.put(
+        f"/users/{user_with_email['id']}/execute-actions-email", json=["UPDATE_PASSWORD"]
+    )
     assert sent.status_code == 204, sent.text
     recipient = user_with_email["email"]
     deadline = time.monotonic() + DEADLINE_S

@@ -29,22 +29,50 @@ def test_required_actions_run_otp_then_terms_then_password(keycloak_admin: httpx
     actions = keycloak_admin.get("/authentication/required-actions").raise_for_status().json()
     enabled = sorted((a for a in actions if a["enabled"]), key=lambda a: a["priority"])
     order = [a["alias"] for a in enabled]
-    assert order.index("CONFIGURE_TOTP") < order.index("TERMS_AND_CONDITIONS") < order.index("UPDATE_PASSWORD")
+    assert (
+        order.index("CONFIGURE_TOTP") < order.index("TERMS_AND_CONDITIONS") < order.index("UPDATE_PASSWORD")
+    )
 
 
 def test_otp_policy_forbids_code_reuse(realm: dict) -> None:
-    policy = {k: realm[k] for k in ("otpPolicyType", "otpPolicyAlgorithm", "otpPolicyDigits", "otpPolicyPeriod",
-                                    "otpPolicyLookAheadWindow", "otpPolicyCodeReusable")}
-    assert policy == {"otpPolicyType": "totp", "otpPolicyAlgorithm": "HmacSHA1", "otpPolicyDigits": 6,
-                      "otpPolicyPeriod": 30, "otpPolicyLookAheadWindow": 1, "otpPolicyCodeReusable": False}
+    policy = {
+        k: realm[k]
+        for k in (
+            "otpPolicyType",
+            "otpPolicyAlgorithm",
+            "otpPolicyDigits",
+            "otpPolicyPeriod",
+            "otpPolicyLookAheadWindow",
+            "otpPolicyCodeReusable",
+        )
+    }
+    assert policy == {
+        "otpPolicyType": "totp",
+        "otpPolicyAlgorithm": "HmacSHA1",
+        "otpPolicyDigits": 6,
+        "otpPolicyPeriod": 30,
+        "otpPolicyLookAheadWindow": 1,
+        "otpPolicyCodeReusable": False,
+    }
     # Microsoft and Google Authenticator are only offered for exactly this policy
-    assert {"totpAppMicrosoftAuthenticatorName", "totpAppGoogleName"} <= set(realm["otpSupportedApplications"])
+    assert {"totpAppMicrosoftAuthenticatorName", "totpAppGoogleName"} <= set(
+        realm["otpSupportedApplications"]
+    )
 
 
 def test_password_policy(realm: dict) -> None:
     terms = {t.strip().split("(")[0] for t in realm["passwordPolicy"].split(" and ")}
-    assert terms == {"length", "maxLength", "upperCase", "lowerCase", "digits", "specialChars", "notUsername",
-                     "notEmail", "passwordHistory"}
+    assert terms == {
+        "length",
+        "maxLength",
+        "upperCase",
+        "lowerCase",
+        "digits",
+        "specialChars",
+        "notUsername",
+        "notEmail",
+        "passwordHistory",
+    }
     for term in ("length(12)", "maxLength(64)", "passwordHistory(3)"):
         assert term in realm["passwordPolicy"]
 
@@ -62,8 +90,11 @@ def test_brute_force_locales_and_terms(realm: dict, keycloak_admin: httpx.Client
 def test_clients_roles_and_organisations(keycloak_admin: httpx.Client, stack_info: dict) -> None:
     clients = {c["clientId"]: c for c in keycloak_admin.get("/clients").raise_for_status().json()}
     base = stack_info["apps"]["base_url"]
-    for client_id, path in (("iam-external-portal", "/portal"), ("famhp-connect", "/famhp-connect"),
-                            ("vamreg", "/vamreg")):
+    for client_id, path in (
+        ("iam-external-portal", "/portal"),
+        ("famhp-connect", "/famhp-connect"),
+        ("vamreg", "/vamreg"),
+    ):
         client = clients[client_id]
         assert client["redirectUris"] == [f"{base}{path}/*"]
         assert client["attributes"]["pkce.code.challenge.method"] == "S256"
@@ -87,7 +118,9 @@ def test_provisioning_service_account_has_only_what_it_needs(keycloak_admin: htt
     assert realm_management == {"manage-users", "view-users", "query-users", "view-clients", "manage-realm"}
 
 
-def test_seed_admin_has_every_role_and_both_organisations(keycloak_admin: httpx.Client, stack_info: dict) -> None:
+def test_seed_admin_has_every_role_and_both_organisations(
+    keycloak_admin: httpx.Client, stack_info: dict
+) -> None:
     seed = stack_info["seed_users"][0]
     user = keycloak_admin.get("/users", params={"username": seed["email"], "exact": "true"}).json()[0]
     orgs = keycloak_admin.get(f"/organizations/members/{user['id']}/organizations").raise_for_status().json()
@@ -97,7 +130,10 @@ def test_seed_admin_has_every_role_and_both_organisations(keycloak_admin: httpx.
 
 
 def test_smtp_points_at_the_stack_mail_backend(realm: dict, stack_info: dict) -> None:
-    expected = stack_info["greenmail"]["smtp_port"] if stack_info["mail_backend"] == "imap" \
+    expected = (
+        stack_info["greenmail"]["smtp_port"]
+        if stack_info["mail_backend"] == "imap"
         else stack_info["mailpit"]["smtp_port"]
+    )
     assert realm["smtpServer"]["host"] == "localhost"
     assert int(realm["smtpServer"]["port"]) == expected

@@ -18,8 +18,13 @@ pytestmark = pytest.mark.stack
 
 
 def test_status_json_has_what_tools_need(stack_info: dict) -> None:
-    out = subprocess.run([sys.executable, "-m", "stack", "status", "--json"], cwd=PROJECT_ROOT,
-                         capture_output=True, text=True, check=True).stdout
+    out = subprocess.run(
+        [sys.executable, "-m", "stack", "status", "--json"],
+        cwd=PROJECT_ROOT,
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
     info = json.loads(out)
     assert set(info["keycloak"]) >= {"url", "realm", "admin_username", "admin_password"}
     assert set(info["mailpit"]) >= {"url", "smtp_port"}
@@ -43,8 +48,15 @@ def test_a_taken_port_fails_up_naming_the_port(tmp_path, monkeypatch: pytest.Mon
     holder.listen()
     taken = holder.getsockname()[1]
     monkeypatch.setenv("FAMHP_UAT_STACK_DIR", str(tmp_path))
-    for name in ("KEYCLOAK", "KEYCLOAK_MANAGEMENT", "MAILPIT_HTTP", "APPS", "GREENMAIL_SMTP", "GREENMAIL_IMAP",
-                 "GREENMAIL_API"):
+    for name in (
+        "KEYCLOAK",
+        "KEYCLOAK_MANAGEMENT",
+        "MAILPIT_HTTP",
+        "APPS",
+        "GREENMAIL_SMTP",
+        "GREENMAIL_IMAP",
+        "GREENMAIL_API",
+    ):
         monkeypatch.setenv(f"FAMHP_UAT_{name}_PORT", str(_free_port()))
     monkeypatch.setenv("FAMHP_UAT_MAILPIT_SMTP_PORT", str(taken))
     try:
