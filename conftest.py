@@ -11,6 +11,7 @@ from fixtures.browser import launch_args
 
 pytest_plugins = [
     "fixtures.plugin",
+    "fixtures.reporting",
     "steps.invitation",
     "steps.onboarding",
     "steps.sign_in",
