@@ -2,16 +2,18 @@
 
 from __future__ import annotations
 
+import pyotp
 from playwright.sync_api import Page, expect
 from pytest_bdd import given, parsers, then, when
 
 from fixtures.authenticator import VirtualAuthenticator
 from fixtures.config import UatConfig
 from fixtures.plugin import ScenarioInbox
+from fixtures.users import policy_password
 from pages.keycloak import Onboarding, OtpPage, TermsPage, TotpSetupPage, UpdatePasswordPage
-from steps.invitation import confirm_invitation
+from steps.invitation import confirm_invitation, invited_user
 from steps.newcomer import Newcomer
-from steps.passwords import password_breaking, policy_password
+from steps.passwords import password_breaking
 
 # the user's name for the new authenticator entry after the guide's tip
 RENAMED_ENTRY = "UAT-FAMHPExternals"
@@ -29,9 +31,7 @@ def scan_qr_code(onboarding: Onboarding, authenticator: VirtualAuthenticator, ne
 
 
 @when("they set up their authenticator app by scanning the QR code")
-def set_up_by_qr_code(
-    onboarding: Onboarding, authenticator: VirtualAuthenticator, newcomer: Newcomer
-) -> None:
+def set_up_by_qr_code(onboarding: Onboarding, authenticator: VirtualAuthenticator, newcomer: Newcomer) -> None:
     setup = onboarding.totp_setup()
     newcomer.new_entry = authenticator.enrol_from_qr(setup.qr_code_png())
     setup.submit_code(authenticator.code_for(newcomer.email))
@@ -82,8 +82,7 @@ def entry_account_is_email(newcomer: Newcomer) -> None:
 
 @given(parsers.parse('their authenticator app already holds an account named "{name}"'))
 def already_holds_account(authenticator: VirtualAuthenticator, newcomer: Newcomer, name: str) -> None:
-    import pyotp  # the production account: another key, the same e-mail address
-
+    # the production account: another key, the same e-mail address
     uri = pyotp.TOTP(pyotp.random_base32()).provisioning_uri(name=newcomer.email, issuer_name=name)
     newcomer.older_entry = authenticator.enrol_from_uri(uri)
 
@@ -127,7 +126,7 @@ def terms_asked_again(onboarding: Onboarding) -> None:
 
 @when("they choose a new password that meets the policy")
 def choose_valid_password(onboarding: Onboarding, newcomer: Newcomer) -> None:
-    new_password = policy_password()
+    new_password = policy_password(avoid=[newcomer.email])
     onboarding.password_update().change_password(new_password, new_password)
     newcomer.password = new_password
 
@@ -135,9 +134,7 @@ def choose_valid_password(onboarding: Onboarding, newcomer: Newcomer) -> None:
 @when(parsers.re(r"they choose a new password that (?P<rule>(?!meets the policy).+)"))
 def choose_password_breaking(onboarding: Onboarding, newcomer: Newcomer, rule: str) -> None:
     assert newcomer.initial_password is not None
-    new, confirmation = password_breaking(
-        rule, email=newcomer.email, initial_password=newcomer.initial_password
-    )
+    new, confirmation = password_breaking(rule, email=newcomer.email, initial_password=newcomer.initial_password)
     onboarding.password_update().change_password(new, confirmation)
 
 
@@ -161,7 +158,6 @@ def reached_password_step(
     inviter,
     uat_config: UatConfig,
 ) -> Newcomer:
-    from steps.invitation import invited_user
 
     newcomer = invited_user(inviter, uat_config, request)
     confirm_invitation(newcomer, inbox, page)

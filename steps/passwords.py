@@ -1,17 +1,9 @@
-"""New passwords for the scenarios: one that meets the realm policy, and one that breaks a named rule."""
+"""New passwords that break one named rule of the realm policy (a valid one: fixtures.users.policy_password)."""
 
 from __future__ import annotations
 
-import secrets
-import string
-
 from fixtures.secrets import Secret
-
-
-def policy_password() -> Secret:
-    """12-64 characters with upper, lower, digit and special: meets FAMHP's policy, never seen before."""
-    body = "".join(secrets.choice(string.ascii_letters + string.digits) for _ in range(14))
-    return Secret(f"Uat#{body}7a")
+from fixtures.users import policy_password
 
 
 def password_breaking(rule: str, *, email: str, initial_password: Secret) -> tuple[Secret, Secret]:

@@ -1,0 +1,31 @@
+"""FAMHP Connect API (``/api/v1``), authenticated by an organisation's API key in the ``X-API-Key`` header."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter
+from starlette.requests import Request
+from starlette.responses import JSONResponse
+
+from stack.apps import apikeys
+from stack.apps.errors import ApiError
+from stack.apps.services import services
+
+router = APIRouter(prefix="/api/v1")
+HEADER = "X-API-Key"
+
+
+@router.get("/whoami")
+async def whoami(request: Request) -> JSONResponse:
+    secret = request.headers.get(HEADER, "").strip()
+    if not secret:
+        raise ApiError(401, "missing_api_key", f"Send the API key in the {HEADER} header.")
+    with services(request).db() as db:
+        key = apikeys.authenticate(db, secret)
+        if key is None:
+            # one answer for unknown and revoked keys: a caller learns nothing about other keys
+            raise ApiError(401, "invalid_api_key", "The API key is unknown or has been revoked.")
+        body = {
+            "organization": {"id": key.organization_id, "name": key.organization_name},
+            "key": {"name": key.name, "prefix": key.prefix},
+        }
+    return JSONResponse(body)

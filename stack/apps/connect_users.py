@@ -1,0 +1,147 @@
+"""FAMHP Connect, tab "Users": the users of my organisations, inviting a user and resending an invitation."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from dataclasses import dataclass
+from typing import Annotated
+
+from fastapi import APIRouter, Depends
+from sqlalchemy import select
+from starlette.requests import Request
+from starlette.responses import RedirectResponse, Response
+
+from stack.apps import inviting
+from stack.apps.applications import CONNECT, IAM_USER_MANAGER, ROLE_CLIENTS, ROLE_LABELS
+from stack.apps.auth import SignedInUser, require_role
+from stack.apps.connect import ConnectUser, visible_tabs
+from stack.apps.csrf import verify_csrf
+from stack.apps.errors import Forbidden, NotFound, ValidationFailed
+from stack.apps.keycloak_admin import KeycloakAdminError, Member, Organization
+from stack.apps.mailer import MailError
+from stack.apps.models import Invitation, utcnow
+from stack.apps.organizations import organizations_for_role
+from stack.apps.services import services
+from stack.apps.templating import flash, render
+
+log = logging.getLogger(__name__)
+LIST = f"{CONNECT.path}/users"
+router = APIRouter(prefix=LIST)
+
+
+@dataclass(frozen=True)
+class UserRow:
+    member: Member
+    organization: Organization
+    status: str
+    can_resend: bool
+
+
+async def user_manager(request: Request, user: ConnectUser) -> SignedInUser:
+    require_role(user, CONNECT.client_id, IAM_USER_MANAGER, "manage users")
+    return user
+
+
+UserManager = Annotated[SignedInUser, Depends(user_manager)]
+
+
+async def _my_organizations(request: Request, user: SignedInUser) -> list[Organization]:
+    return await organizations_for_role(services(request).keycloak, user, CONNECT.client_id, IAM_USER_MANAGER)
+
+
+def _page(request: Request, user: SignedInUser, name: str, context: dict[str, object], status: int = 200) -> Response:
+    return render(request, name, {"tabs": visible_tabs(user), "active_tab": "users", **context}, status)
+
+
+async def _status(request: Request, member: Member, invitation: Invitation | None) -> tuple[str, bool]:
+    if not member.enabled:
+        return "Disabled", False
+    if invitation is None or invitation.withdrawn_at:
+        return "Active", False
+    # invited here: pending until Keycloak has no required action left for the account
+    account = await services(request).keycloak.user(member.id)
+    if account and account.get("requiredActions"):
+        expired = invitation.expires_at <= utcnow() and not invitation.used_at
+        return ("Invitation expired" if expired else "Invitation pending"), True
+    return "Active", False
+
+
+@router.get("", name="users_list")
+async def list_users(request: Request, user: UserManager, q: str = "") -> Response:
+    keycloak = services(request).keycloak
+    organizations = await _my_organizations(request, user)
+    search = q.strip()[:100]
+    memberships = await asyncio.gather(*(keycloak.organization_members(org.id, search) for org in organizations))
+    pairs = [(member, org) for org, members in zip(organizations, memberships, strict=True) for member in members]
+    with services(request).db() as db:
+        ids = {member.id for member, _ in pairs}
+        found = db.scalars(select(Invitation).where(Invitation.user_id.in_(ids)).order_by(Invitation.created_at))
+        latest = {invitation.user_id: invitation for invitation in found}  # later rows overwrite earlier
+    statuses = await asyncio.gather(*(_status(request, member, latest.get(member.id)) for member, _ in pairs))
+    rows = [
+        UserRow(member, org, status, can_resend)
+        for (member, org), (status, can_resend) in zip(pairs, statuses, strict=True)
+    ]
+    rows.sort(key=lambda row: (row.organization.name, row.member.email))
+    return _page(request, user, "connect/users.html", {"rows": rows, "q": search})
+
+
+def _form_context(organizations: list[Organization], values: dict[str, object], errors: dict[str, str]) -> dict:
+    return {
+        "organizations": organizations,
+        "roles": [(role, ROLE_LABELS[role]) for role in ROLE_CLIENTS],
+        "values": values,
+        "errors": errors,
+    }
+
+
+@router.get("/invite", name="users_invite_form")
+async def invite_form(request: Request, user: UserManager) -> Response:
+    organizations = await _my_organizations(request, user)
+    values: dict[str, object] = {"roles": []}
+    return _page(request, user, "connect/invite.html", _form_context(organizations, values, {}))
+
+
+@router.post("/invite", name="users_invite", dependencies=[Depends(verify_csrf)])
+async def invite(request: Request, user: UserManager) -> Response:
+    form = await request.form()
+    roles = [str(role) for role in form.getlist("roles")]
+    values: dict[str, object] = {name: str(form.get(name) or "") for name in ("email", "first_name", "last_name")}
+    values["organization"] = str(form.get("organization") or "")
+    values["roles"] = roles
+    organizations = await _my_organizations(request, user)
+    try:
+        wanted = inviting.parse_request(values, roles, organizations)
+        invitation = await inviting.invite(services(request), wanted, user)
+    except ValidationFailed as failed:
+        context = _form_context(organizations, values, failed.fields)
+        return _page(request, user, "connect/invite.html", context, status=422)
+    except (MailError, KeycloakAdminError) as error:
+        log.error("invitation of %s failed: %s", values["email"], error)
+        context = _form_context(organizations, values, {})
+        context["failure"] = "The invitation could not be completed, so nothing was created. Please try again."
+        return _page(request, user, "connect/invite.html", context, status=502)
+    flash(request, f"An invitation was sent to {invitation.email}.")
+    return RedirectResponse(LIST, status_code=303)
+
+
+@router.post("/{user_id}/resend", name="users_resend", dependencies=[Depends(verify_csrf)])
+async def resend(request: Request, user_id: str, user: UserManager) -> Response:
+    organizations = await _my_organizations(request, user)
+    with services(request).db() as db:
+        invitation = inviting.latest_for_user(db, user_id)
+    if invitation is None or invitation.withdrawn_at:
+        raise NotFound("There is no invitation for this user.")
+    if invitation.organization_id not in {org.id for org in organizations}:
+        raise Forbidden("This user was invited to an organisation you cannot manage.")
+    try:
+        fresh = await inviting.resend(services(request), invitation)
+    except inviting.CannotResend as refusal:
+        flash(request, f"The invitation to {invitation.email} was not sent again: {refusal}")
+    except (MailError, KeycloakAdminError) as error:
+        log.error("resending the invitation of %s failed: %s", invitation.email, error)
+        flash(request, f"The invitation to {invitation.email} could not be sent again. Please try again.")
+    else:
+        flash(request, f"A new invitation was sent to {fresh.email}.")
+    return RedirectResponse(LIST, status_code=303)

@@ -1,0 +1,41 @@
+"""Database engine and sessions (SQLite file by default); the schema is created at start."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from sqlalchemy import Engine, create_engine, event
+from sqlalchemy.engine import make_url
+from sqlalchemy.orm import Session, sessionmaker
+
+from stack.apps.models import Base
+
+
+def create_database(url: str) -> sessionmaker[Session]:
+    """Opens (and for SQLite, creates the folder of) the database and makes sure the tables exist."""
+    parsed = make_url(url)
+    connect_args: dict[str, object] = {}
+    if parsed.get_backend_name() == "sqlite":
+        if parsed.database and parsed.database != ":memory:":
+            Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
+        # requests run on the event loop and in threadpool workers alike
+        connect_args["check_same_thread"] = False
+    engine = create_engine(url, connect_args=connect_args)
+    if parsed.get_backend_name() == "sqlite":
+        event.listen(engine, "connect", _sqlite_pragmas)
+    Base.metadata.create_all(engine)
+    return sessionmaker(engine, expire_on_commit=False)
+
+
+def _sqlite_pragmas(dbapi_connection: object, _record: object) -> None:
+    cursor = dbapi_connection.cursor()  # type: ignore[attr-defined]
+    # overwrite deleted rows so removed session data does not linger in the file
+    cursor.execute("PRAGMA secure_delete = ON")
+    cursor.execute("PRAGMA busy_timeout = 5000")
+    cursor.close()
+
+
+def dispose(factory: sessionmaker[Session]) -> None:
+    engine = factory.kw["bind"]
+    if isinstance(engine, Engine):
+        engine.dispose()

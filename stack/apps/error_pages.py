@@ -1,0 +1,59 @@
+"""Turns refusals into responses: an HTML error page for browsers, JSON for the APIs."""
+
+from __future__ import annotations
+
+from fastapi import FastAPI
+from fastapi.exceptions import RequestValidationError
+from starlette.exceptions import HTTPException
+from starlette.requests import Request
+from starlette.responses import Response
+
+from stack.apps.errors import ApiError, Forbidden, NotFound
+from stack.apps.templating import render
+
+
+def _render_error(request: Request, status: int, title: str, message: str, testid: str) -> Response:
+    context = {"title": title, "message": message, "testid": testid}
+    return render(request, "error.html", context, status_code=status)
+
+
+def _wants_json(request: Request) -> bool:
+    return request.url.path.startswith(("/api/", "/famhp-connect/api/"))
+
+
+def install_error_handlers(app: FastAPI) -> None:
+    async def forbidden(request: Request, error: Exception) -> Response:
+        assert isinstance(error, Forbidden)
+        if _wants_json(request):
+            return ApiError(403, "forbidden", error.message).response()
+        return _render_error(request, 403, error.title, error.message, "forbidden")
+
+    async def not_found(request: Request, error: Exception) -> Response:
+        assert isinstance(error, NotFound)
+        if _wants_json(request):
+            return ApiError(404, "not_found", error.message).response()
+        return _render_error(request, 404, "Page not found", error.message, "not-found")
+
+    async def api_error(_request: Request, error: Exception) -> Response:
+        assert isinstance(error, ApiError)
+        return error.response()
+
+    async def http_error(request: Request, error: Exception) -> Response:
+        assert isinstance(error, HTTPException)
+        if _wants_json(request):
+            return ApiError(error.status_code, "http_error", str(error.detail)).response()
+        if error.status_code == 404:
+            return _render_error(request, 404, "Page not found", "The page you asked for does not exist.", "not-found")
+        return _render_error(request, error.status_code, "Request refused", str(error.detail), "error")
+
+    async def validation_error(request: Request, error: Exception) -> Response:
+        # only path/query parameters reach FastAPI's validation; forms are validated by hand
+        if _wants_json(request):
+            return ApiError(422, "validation_failed", "The request is not valid.").response()
+        return _render_error(request, 400, "Request refused", "The request is not valid.", "error")
+
+    app.add_exception_handler(Forbidden, forbidden)
+    app.add_exception_handler(NotFound, not_found)
+    app.add_exception_handler(ApiError, api_error)
+    app.add_exception_handler(HTTPException, http_error)
+    app.add_exception_handler(RequestValidationError, validation_error)

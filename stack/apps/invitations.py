@@ -1,0 +1,63 @@
+"""The "Confirm your invitation" landing: a single-use, expiring link that opens the portal sign-in."""
+
+from __future__ import annotations
+
+from urllib.parse import urlencode
+
+from fastapi import APIRouter
+from starlette.requests import Request
+from starlette.responses import RedirectResponse, Response
+
+from stack.apps import inviting
+from stack.apps.applications import PORTAL
+from stack.apps.services import services
+from stack.apps.templating import render
+
+router = APIRouter(prefix="/invitations")
+
+# status -> (HTTP status, heading, explanation, data-testid)
+_REFUSALS: dict[str, tuple[int, str, str, str]] = {
+    "unknown": (
+        404,
+        "Invitation not found",
+        "This invitation link is not valid. Check that you opened the complete link from the e-mail.",
+        "invitation-unknown",
+    ),
+    "used": (
+        410,
+        "Invitation already used",
+        "This invitation link has already been used. Sign in to the IAM External Portal with your e-mail "
+        "address, or ask your organisation's administrator for a new invitation.",
+        "invitation-used",
+    ),
+    "expired": (
+        410,
+        "Invitation expired",
+        "This invitation link has expired. Ask your organisation's administrator for a new invitation.",
+        "invitation-expired",
+    ),
+    "superseded": (
+        410,
+        "Invitation replaced",
+        "A newer invitation was sent to you. Use the link in the most recent e-mail.",
+        "invitation-replaced",
+    ),
+    "withdrawn": (
+        410,
+        "Invitation withdrawn",
+        "This invitation was withdrawn by your organisation's administrator.",
+        "invitation-withdrawn",
+    ),
+}
+
+
+@router.get("/{token}", name="invitation_landing")
+async def confirm(request: Request, token: str) -> Response:
+    with services(request).db() as db:
+        outcome, invitation = inviting.consume(db, token)
+    if outcome == "accepted" and invitation is not None:
+        query = urlencode({"login_hint": invitation.email})
+        return RedirectResponse(f"{PORTAL.path}/login?{query}", status_code=303)
+    status, heading, message, testid = _REFUSALS[outcome]
+    context = {"title": heading, "message": message, "testid": testid, "portal": PORTAL.path}
+    return render(request, "invitation_refused.html", context, status_code=status)

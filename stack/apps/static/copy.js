@@ -1,0 +1,19 @@
+// Copy button for the one-time API key: copies the text of the element named by data-copy-target.
+document.querySelectorAll("[data-copy-target]").forEach((button) => {
+  button.addEventListener("click", async () => {
+    const target = document.getElementById(button.dataset.copyTarget);
+    const result = button.parentElement.querySelector(".copy-result");
+    try {
+      await navigator.clipboard.writeText(target.textContent.trim());
+      if (result) result.textContent = "Copied to the clipboard.";
+    } catch (error) {
+      // no clipboard permission (e.g. plain http in some browsers): select it for a manual copy
+      const range = document.createRange();
+      range.selectNodeContents(target);
+      const selection = window.getSelection();
+      selection.removeAllRanges();
+      selection.addRange(range);
+      if (result) result.textContent = "Press Ctrl+C to copy the selected key.";
+    }
+  });
+});
