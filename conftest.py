@@ -4,10 +4,13 @@ Playwright at a Chromium this machine has."""
 from __future__ import annotations
 
 import os
+from collections.abc import Iterator
 
 import pytest
+from playwright.sync_api import BrowserContext
 
 from fixtures.browser import launch_args
+from fixtures.plugin import traced_context
 
 pytest_plugins = [
     "fixtures.plugin",
@@ -18,6 +21,7 @@ pytest_plugins = [
     "steps.portal",
     "steps.vamreg",
     "steps.production",
+    "steps.api_keys",
 ]
 
 
@@ -34,3 +38,8 @@ def browser_context_args(browser_context_args: dict) -> dict:
         "timezone_id": "Europe/Brussels",
         "viewport": {"width": 1280, "height": 900},
     }
+
+
+@pytest.fixture
+def context(context: BrowserContext, request: pytest.FixtureRequest) -> Iterator[BrowserContext]:
+    yield from traced_context(context, request)

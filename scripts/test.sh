@@ -29,18 +29,23 @@ restore() {
 trap restore EXIT
 
 phase "unit tests of the suite's helpers" $BIN/python -m pytest tests/unit -q
+phase "lint (ruff check)" $BIN/ruff check .
+phase "type check of fixtures/ pages/ steps/ (mypy)" $BIN/mypy
+# `ruff format --check .` joins these phases once the whole tree is formatted (docs/ci.md)
 
 phase "reference stack up (Mailpit)" $BIN/uat stack up --mail mailpit --profile local
 phase "stack tests (Mailpit)" $BIN/python -m pytest tests/stack -q
 if compgen -G "features/**/*.feature" >/dev/null || compgen -G "features/*.feature" >/dev/null; then
   phase "Gherkin suite (Mailpit)" env UAT_MAIL_BACKEND=mailpit $BIN/uat run -q
+  phase "release gate and artifact scan (Mailpit)" $BIN/uat gate
 fi
 $BIN/uat stack down >/dev/null
 
-phase "reference stack up (GreenMail, IMAP)" $BIN/uat stack up --mail imap --profile local
+phase "reference stack up (GreenMail IMAP, profile uat: UAT-FAMHPExternals)" $BIN/uat stack up --mail imap --profile uat
 phase "stack realm and mail tests (IMAP)" $BIN/python -m pytest tests/stack/test_realm.py tests/stack/test_mail_delivery.py -q
 if compgen -G "features/**/*.feature" >/dev/null || compgen -G "features/*.feature" >/dev/null; then
   phase "Gherkin suite (IMAP)" env UAT_MAIL_BACKEND=imap $BIN/uat run -q
+  phase "release gate and artifact scan (IMAP)" $BIN/uat gate
 fi
 
 echo
