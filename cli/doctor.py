@@ -1,0 +1,112 @@
+"""`uat doctor`: checks the configuration and that every target answers, and says exactly what is wrong."""
+
+from __future__ import annotations
+
+import argparse
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import httpx
+
+from fixtures.config import ConfigurationError, UatConfig, load_config
+from fixtures.keycloak_admin import KeycloakAdmin
+from fixtures.mail.imap import imap_connector
+
+TIMEOUT_S = 10
+
+
+@dataclass(frozen=True)
+class Check:
+    what: str
+    run: Callable[[], str]  # returns a short detail; raises with the reason when the check fails
+
+
+def _answers(url: str, expected: tuple[int, ...] = (200,), **kwargs: object) -> Callable[[], str]:
+    def check() -> str:
+        response = httpx.get(url, timeout=TIMEOUT_S, follow_redirects=False, **kwargs)  # type: ignore[arg-type]
+        if response.status_code not in expected:
+            raise RuntimeError(f"HTTP {response.status_code} (expected {', '.join(map(str, expected))})")
+        return f"HTTP {response.status_code}"
+
+    return check
+
+
+def _realm(config: UatConfig) -> Callable[[], str]:
+    def check() -> str:
+        url = f"{config.keycloak_url}/realms/{config.realm}/.well-known/openid-configuration"
+        response = httpx.get(url, timeout=TIMEOUT_S)
+        if response.status_code != 200:
+            raise RuntimeError(f"HTTP {response.status_code} from {url}: is UAT_REALM={config.realm!r} right?")
+        return f"issuer {response.json()['issuer']}"
+
+    return check
+
+
+def _mailbox(config: UatConfig) -> Callable[[], str]:
+    def check() -> str:
+        if config.mail_backend == "mailpit":
+            info = httpx.get(f"{config.mailpit_url}/api/v1/info", timeout=TIMEOUT_S).raise_for_status().json()
+            return f"Mailpit {info.get('Version', '?')}, {info.get('Messages', '?')} messages"
+        assert config.imap_host and config.imap_user and config.imap_password
+        login = config.imap_user.replace("{address}", "doctor@famhp-uat.test")
+        connect = imap_connector(config.imap_host, config.imap_port, config.imap_password,
+                                 security=config.imap_security, folder=config.imap_folder)
+        session = connect(login)
+        session.logout()
+        return f"IMAP login as {login} at {config.imap_host}:{config.imap_port} ({config.imap_security})"
+
+    return check
+
+
+def _admin(config: UatConfig) -> Callable[[], str]:
+    def check() -> str:
+        with KeycloakAdmin.from_config(config) as admin:
+            admin.find_user("doctor@famhp-uat.test")  # any call that needs the admin token
+        return f"admin API as {config.keycloak_admin_username}"
+
+    return check
+
+
+def checks_for(config: UatConfig) -> list[Check]:
+    checks = [
+        Check(f"Keycloak realm {config.realm}", _realm(config)),
+        # an application without a session sends the browser to sign in: a redirect is the healthy answer
+        Check(f"IAM External Portal {config.portal_url}", _answers(config.portal_url, (200, 302, 303, 307))),
+        Check(f"FAMHP Connect {config.famhp_connect_url}", _answers(config.famhp_connect_url, (200, 302, 303, 307))),
+        Check(f"VAMREG {config.vamreg_url}", _answers(config.vamreg_url, (200, 302, 303, 307))),
+        # without a key the API must refuse: 401 proves it is there and guarded
+        Check(f"FAMHP Connect API {config.api_url}/whoami", _answers(f"{config.api_url}/whoami", (401,))),
+        Check(f"mailbox ({config.mail_backend})", _mailbox(config)),
+    ]
+    if config.user_provider == "keycloak-admin":
+        checks.append(Check("Keycloak admin credentials", _admin(config)))
+    return checks
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(
+        prog="uat doctor",
+        description="Check the configuration (every problem at once) and that each target URL, the mailbox "
+        "and the realm answer. Exit 0 when the suite can run.",
+    )
+    parser.add_argument("--quiet", action="store_true", help="print only problems")
+    args = parser.parse_args(argv)
+    try:
+        config = load_config()
+    except ConfigurationError as error:
+        print(f"configuration: NOT OK\n{error}")
+        return 2
+    if not args.quiet:
+        print(f"configuration: OK (profile {config.profile})\n{config.describe()}\n")
+    failures = 0
+    for check in checks_for(config):
+        try:
+            detail = check.run()
+        except Exception as exc:
+            failures += 1
+            print(f"  ✗ {check.what}: {type(exc).__name__}: {exc}")
+        else:
+            if not args.quiet:
+                print(f"  ✓ {check.what}: {detail}")
+    print("doctor: everything answers" if not failures else f"doctor: {failures} problem(s) above")
+    return 0 if not failures else 1
