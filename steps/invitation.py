@@ -9,7 +9,9 @@ from pytest_bdd import given, parsers, then, when
 from fixtures.config import UatConfig
 from fixtures.mail import extract
 from fixtures.mail.addresses import unique_address
-from fixtures.plugin import ScenarioInbox
+from fixtures.plugin import ScenarioInbox, ScenarioUsers
+from fixtures.secrets import Secret
+from fixtures.users import InviteUiProvider
 from pages.portal.invitation import InvitationRefusal
 from steps.newcomer import Newcomer
 
@@ -20,7 +22,9 @@ INVITED_ORGANISATION = "Acme Pharma NV"
 
 
 @given("an organisation administrator has invited a new external user", target_fixture="newcomer")
-def invited_user(inviter, uat_config: UatConfig, request: pytest.FixtureRequest) -> Newcomer:  # type: ignore[no-untyped-def]
+def invited_user(
+    inviter: InviteUiProvider, uat_config: UatConfig, scenario_users: ScenarioUsers, request: pytest.FixtureRequest
+) -> Newcomer:
     newcomer = Newcomer(
         email=unique_address(uat_config.mail_address_template, request.node.name),
         first_name="Eva",
@@ -28,13 +32,14 @@ def invited_user(inviter, uat_config: UatConfig, request: pytest.FixtureRequest)
         organisation=INVITED_ORGANISATION,
         roles=INVITED_ROLES,
     )
-    inviter.invite(
+    invitation = inviter.invite(
         email=newcomer.email,
         first_name=newcomer.first_name,
         last_name=newcomer.last_name,
         organisation=newcomer.organisation,
         roles=newcomer.roles,
     )
+    scenario_users.add(inviter, invitation.as_user(password=Secret("")))  # removed when the scenario ends
     return newcomer
 
 

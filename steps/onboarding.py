@@ -3,14 +3,16 @@
 from __future__ import annotations
 
 import pyotp
+import pytest
 from playwright.sync_api import Page, expect
 from pytest_bdd import given, parsers, then, when
 
 from fixtures.authenticator import VirtualAuthenticator
 from fixtures.config import UatConfig
-from fixtures.plugin import ScenarioInbox
-from fixtures.users import policy_password
+from fixtures.plugin import ScenarioInbox, ScenarioUsers
+from fixtures.users import InviteUiProvider, policy_password
 from pages.keycloak import Onboarding, OtpPage, TermsPage, TotpSetupPage, UpdatePasswordPage
+from steps.codes import wrong_code
 from steps.invitation import confirm_invitation, invited_user
 from steps.newcomer import Newcomer
 from steps.passwords import password_breaking
@@ -51,17 +53,14 @@ def set_up_by_manual_key(
 
 @when("they enter a wrong code to finish the set-up")
 def wrong_setup_code(onboarding: Onboarding, authenticator: VirtualAuthenticator, newcomer: Newcomer) -> None:
-    onboarding.totp_setup().submit_code(_wrong(authenticator.code_for(newcomer.email)))
-
-
-def _wrong(code: str) -> str:
-    return f"{(int(code) + 1) % 10 ** len(code):0{len(code)}d}"
+    onboarding.totp_setup().submit_code(wrong_code(authenticator.code_for(newcomer.email)))
 
 
 @then("the code is refused with a message")
 def code_refused(onboarding: Onboarding) -> None:
     screen = onboarding.expect_one_of(TotpSetupPage, OtpPage)
-    expect(screen.code_error.first).to_be_visible()  # type: ignore[attr-defined]
+    assert isinstance(screen, TotpSetupPage | OtpPage)
+    expect(screen.code_error.first).to_be_visible()
 
 
 @then("the authenticator set-up is still shown")
@@ -150,16 +149,16 @@ def still_asked_for_password(onboarding: Onboarding) -> None:
 
 @given("an invited user has reached the step to choose a new password", target_fixture="newcomer")
 def reached_password_step(
-    request,
+    request: pytest.FixtureRequest,
     onboarding: Onboarding,
     authenticator: VirtualAuthenticator,
     inbox: ScenarioInbox,
-    page: Page,  # type: ignore[no-untyped-def]
-    inviter,
+    page: Page,
+    inviter: InviteUiProvider,
     uat_config: UatConfig,
+    scenario_users: ScenarioUsers,
 ) -> Newcomer:
-
-    newcomer = invited_user(inviter, uat_config, request)
+    newcomer = invited_user(inviter, uat_config, scenario_users, request)
     confirm_invitation(newcomer, inbox, page)
     sign_in_with_initial_password(onboarding, newcomer)
     set_up_by_qr_code(onboarding, authenticator, newcomer)

@@ -6,6 +6,7 @@ from playwright.sync_api import Page, expect
 from pytest_bdd import parsers, then, when
 
 from fixtures.config import UatConfig
+from fixtures.users import TestUser
 from pages.keycloak import LoginPage, LoginUsernamePage, Onboarding
 from pages.portal.dashboard import PortalDashboard
 from pages.vamreg.home import VamregHome
@@ -27,7 +28,7 @@ def asked_to_sign_in(onboarding: Onboarding) -> None:
 
 
 @then("VAMREG opens for that user and their organisation")
-def vamreg_opens(page: Page, member) -> None:  # type: ignore[no-untyped-def]
+def vamreg_opens(page: Page, member: TestUser) -> None:
     home = VamregHome(page)
     expect(home.user_email).to_have_text(member.email)
     expect(home.organisations).to_contain_text(member.organizations)
