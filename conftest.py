@@ -10,7 +10,6 @@ import pytest
 from playwright.sync_api import BrowserContext
 
 from fixtures.browser import launch_args
-from fixtures.plugin import traced_context
 
 pytest_plugins = [
     "fixtures.plugin",
@@ -42,4 +41,6 @@ def browser_context_args(browser_context_args: dict) -> dict:
 
 @pytest.fixture
 def context(context: BrowserContext, request: pytest.FixtureRequest) -> Iterator[BrowserContext]:
+    from fixtures.plugin import traced_context  # imported late: pytest registers the plugin first
+
     yield from traced_context(context, request)
