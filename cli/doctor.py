@@ -49,8 +49,13 @@ def _mailbox(config: UatConfig) -> Callable[[], str]:
             return f"Mailpit {info.get('Version', '?')}, {info.get('Messages', '?')} messages"
         assert config.imap_host and config.imap_user and config.imap_password
         login = config.imap_user.replace("{address}", "doctor@famhp-uat.test")
-        connect = imap_connector(config.imap_host, config.imap_port, config.imap_password,
-                                 security=config.imap_security, folder=config.imap_folder)
+        connect = imap_connector(
+            config.imap_host,
+            config.imap_port,
+            config.imap_password,
+            security=config.imap_security,
+            folder=config.imap_folder,
+        )
         session = connect(login)
         session.logout()
         return f"IMAP login as {login} at {config.imap_host}:{config.imap_port} ({config.imap_security})"

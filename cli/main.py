@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -18,6 +19,10 @@ uat — FAMHP IAM External Portal UAT suite
   uat run [pytest args]      run the Gherkin suite (features/) against the configured target;
                              e.g. `uat run -m smoke`, `uat run -m "onboarding and not negative" --headed`
   uat report                 build the Allure report from reports/allure-results
+  uat gate [--min-scenarios N] [--allow-flaky]
+                             release or not: exit 1 on a failure, a flaky result, too few scenarios, an expired
+                             quarantine or a secret in the artifacts; writes reports/summary.md
+  uat scan-artifacts [paths] fail when a secret of the run appears in reports/ or test-results/
   uat doctor                 check the configuration and that every target URL, the mailbox and the realm answer
 
 Configuration: UAT_* environment variables > .env > environments/<UAT_PROFILE>.toml (default: local,
@@ -27,6 +32,18 @@ the reference stack, started automatically when not running). See README.md.
 
 def _run(cmd: list[str], env: dict[str, str] | None = None) -> int:
     return subprocess.call(cmd, cwd=PROJECT_ROOT, env=env)
+
+
+def _report_options(args: list[str]) -> list[str]:
+    """Allure results and JUnit XML where `uat report` and `uat gate` read them, unless the caller chose others."""
+    options = []
+    if not any(arg == "--alluredir" or arg.startswith("--alluredir=") for arg in args):
+        results = PROJECT_ROOT / "reports" / "allure-results"
+        shutil.rmtree(results, ignore_errors=True)  # the report and the gate judge this run, not older ones
+        options.append(f"--alluredir={results}")
+    if not any(arg.startswith(("--junitxml", "--junit-xml")) for arg in args):
+        options.append(f"--junitxml={PROJECT_ROOT / 'reports' / 'junit.xml'}")
+    return options
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -40,11 +57,19 @@ def main(argv: list[str] | None = None) -> int:
 
         return stack_main(rest)
     if command == "run":
-        return _run([sys.executable, "-m", "pytest", "features", *rest])
+        return _run([sys.executable, "-m", "pytest", "features", *_report_options(rest), *rest])
     if command == "report":
         from cli.report import main as report_main
 
         return report_main(rest)
+    if command == "gate":
+        from cli.gate import main as gate_main
+
+        return gate_main(rest)
+    if command == "scan-artifacts":
+        from cli.scan_artifacts import main as scan_main
+
+        return scan_main(rest)
     if command == "doctor":
         from cli.doctor import main as doctor_main
 

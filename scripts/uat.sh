@@ -10,6 +10,10 @@ rm -rf reports/allure-results
 $BIN/uat run
 suite=$?
 $BIN/uat report
+$BIN/uat gate  # release or not: failures, flaky results, scenario count, quarantines, secrets in artifacts
+gate=$?
 echo
-echo "Suite exit code: ${suite}.  Report: $(pwd)/reports/allure-report/index.html  (open it with: npx allure open reports/allure-report)"
-exit $suite
+echo "Suite exit code: ${suite}, gate exit code: ${gate}.  Report: $(pwd)/reports/allure-report/index.html  (open it with: npx allure open reports/allure-report)"
+echo "Single-file report (can be mailed): $(pwd)/reports/allure-report-single/index.html  Gate summary: $(pwd)/reports/summary.md"
+if [ "$suite" -ne 0 ]; then exit $suite; fi
+exit $gate

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from fixtures.authenticator import AuthenticatorAccount
 from fixtures.mail import MailMessage
@@ -18,7 +18,7 @@ class Newcomer:
     last_name: str
     organisation: str
     roles: dict[str, list[str]]
-    invitation_mail: MailMessage | None = None
+    invitation_mail: MailMessage | None = field(default=None, repr=False)  # its body holds the password
     invitation_link: str | None = None
     initial_password: Secret | None = None
     password: Secret | None = None  # the one that signs in now
