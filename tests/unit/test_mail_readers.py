@@ -6,19 +6,16 @@ from __future__ import annotations
 import json
 import logging
 import re
-import smtplib
 import threading
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
-from email.message import EmailMessage
 from typing import Any
 
 import httpx
 import pytest
 
 from fixtures.mail import open_inbox
-from fixtures.mail.addresses import unique_address
 from fixtures.mail.base import (
     Envelope,
     Inbox,
@@ -28,7 +25,7 @@ from fixtures.mail.base import (
     MailTimeout,
     select_matches,
 )
-from fixtures.mail.extract import initial_password, invitation_link, username
+from fixtures.mail.extract import initial_password
 from fixtures.mail.imap import ImapInbox
 from fixtures.mail.mailpit import MailpitInbox
 
@@ -410,54 +407,3 @@ def test_open_inbox_picks_the_configured_reader() -> None:
 
 
 # -- a real Mailpit -----------------------------------------------------------------------------------------
-
-MAILPIT_URL = "http://localhost:8025"
-MAILPIT_SMTP = ("localhost", 1025)
-
-
-@pytest.fixture
-def real_mailpit() -> str:
-    try:
-        httpx.get(f"{MAILPIT_URL}/api/v1/info", timeout=2).raise_for_status()
-    except httpx.HTTPError as exc:
-        pytest.skip(f"no Mailpit at {MAILPIT_URL}: {exc}")
-    return MAILPIT_URL
-
-
-def send(to: str, subject: str, text: str, html: str) -> None:
-    mail = EmailMessage()
-    mail["From"] = "FAMHP Portal <noreply@famhp.test>"
-    mail["To"] = to
-    mail["Subject"] = subject
-    mail.set_content(text)
-    mail.add_alternative(html, subtype="html")
-    with smtplib.SMTP(*MAILPIT_SMTP, timeout=10) as smtp:
-        smtp.send_message(mail)
-
-
-@pytest.mark.stack
-def test_round_trip_through_a_real_mailpit(real_mailpit: str) -> None:
-    address = unique_address("uat+{tag}@famhp-uat.test", "mailpit round trip")
-    neighbour = "x" + address  # a substring search for `address` finds this one too
-    link = f"http://localhost:8000/invitations/{address.split('@')[0]}"
-    since = datetime.now(UTC)
-    send(neighbour, "Confirm your invitation", "not yours", "<p>not yours</p>")
-    send(
-        address,
-        "Confirm your invitation",
-        f"Confirm your invitation: {link}\nUsername: {address}\nInitial password: Init#Pass2026xyz\n",
-        f'<p><a href="{link}">Confirm your invitation</a></p>',
-    )
-    with MailpitInbox(real_mailpit, default_timeout_s=15) as inbox:
-        message = inbox.wait_for(address, "Confirm your invitation", since=since)
-        try:
-            assert message.recipients == (address,)
-            assert message.received_at.tzinfo is not None
-            assert invitation_link(message) == link
-            assert username(message) == address
-            assert initial_password(message).reveal() == "Init#Pass2026xyz"
-            assert [m.mailbox_id for m in inbox.messages_for(address, since=since)] == [message.mailbox_id]
-        finally:
-            neighbours = inbox.messages_for(neighbour, since=since)
-            inbox.delete([message, *neighbours])
-        assert inbox.messages_for(address, since=since) == []
