@@ -55,6 +55,14 @@ class ApiKeysPage:
         """The cells of that row, for reading its prefix, status, …"""
         return ApiKeyRow(self.row(name, organisation))
 
+    def created_by(self, email: str) -> Locator:
+        """The rows of the keys this user created (the "Created by" column shows their e-mail address)."""
+        return self.rows.filter(has=self.page.get_by_test_id("api-key-created-by").get_by_text(email, exact=True))
+
+    def active_created_by(self, email: str) -> Locator:
+        """Those of them that can still be revoked."""
+        return self.created_by(email).filter(has=self.page.get_by_role("button", name="Revoke"))
+
     def create_api_key(self) -> CreateApiKeyForm:
         self.create_api_key_button.click()
         return CreateApiKeyForm(self.page)
@@ -62,4 +70,9 @@ class ApiKeysPage:
     def revoke(self, name: str, organisation: str | None = None) -> RevokeConfirmation:
         """Ask to revoke a key; the application asks for confirmation first."""
         self.key(name, organisation).revoke_button.click()
+        return RevokeConfirmation(self.page)
+
+    def revoke_row(self, row: Locator) -> RevokeConfirmation:
+        """Ask to revoke the key of one row (e.g. from `active_created_by`)."""
+        ApiKeyRow(row).revoke_button.click()
         return RevokeConfirmation(self.page)
