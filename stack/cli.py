@@ -52,9 +52,7 @@ def _print_status(info: dict) -> None:
     if not info["services"]:
         print("the reference stack is not running (start it with `uat stack up`)")
         return
-    print(
-        f"profile {info['profile']} · mail backend {info['mail_backend']} · realm {info['keycloak']['realm']}"
-    )
+    print(f"profile {info['profile']} · mail backend {info['mail_backend']} · realm {info['keycloak']['realm']}")
     urls = {
         "keycloak": info["keycloak"]["url"],
         "mailpit": info["mailpit"]["url"],

@@ -130,18 +130,14 @@ def _module_source(version: str, work: Path, log: Callable[[str], None]) -> Path
         info = {}
     if result.returncode != 0 or "Dir" not in info:
         raise BuildError(
-            f"go mod download {MODULE}@{version} failed: "
-            f"{info.get('Error') or _tail(result.stdout + result.stderr)}"
+            f"go mod download {MODULE}@{version} failed: {info.get('Error') or _tail(result.stdout + result.stderr)}"
         )
     src = work / "src"
     shutil.copytree(info["Dir"], src, symlinks=True)
     for path in [src, *src.rglob("*")]:  # the module cache is read-only
         if not path.is_symlink():
             path.chmod(path.stat().st_mode | stat.S_IWUSR)
-    log(
-        f"module source {MODULE}@{version} from {info['Dir']} copied to {src} "
-        f"({time.monotonic() - step:.0f} s)"
-    )
+    log(f"module source {MODULE}@{version} from {info['Dir']} copied to {src} ({time.monotonic() - step:.0f} s)")
     return src
 
 
@@ -178,9 +174,7 @@ def _build_ui(src: Path, log: Callable[[str], None]) -> None:
     result = _run(["npm", "run", "package"], cwd=src, timeout=NPM_TIMEOUT, env=_npm_env())
     dist = src / "server" / "ui" / "dist"
     if result.returncode != 0:
-        raise BuildError(
-            f"`npm run package` failed (exit {result.returncode}): {_tail(result.stdout + result.stderr)}"
-        )
+        raise BuildError(f"`npm run package` failed (exit {result.returncode}): {_tail(result.stdout + result.stderr)}")
     missing_assets = [name for name in ("app.js", "app.css", "docs.js") if not (dist / name).is_file()]
     if missing_assets:
         raise BuildError(f"`npm run package` left no {', '.join(missing_assets)} in {dist}")
@@ -222,9 +216,7 @@ def _go_build(src: Path, version: str, log: Callable[[str], None]) -> Path:
         env=env,
     )
     if result.returncode != 0:
-        raise BuildError(
-            f"go build failed (exit {result.returncode}): {_tail(result.stdout + result.stderr)}"
-        )
+        raise BuildError(f"go build failed (exit {result.returncode}): {_tail(result.stdout + result.stderr)}")
     toolchain = _run(["go", "env", "GOVERSION"], cwd=src, timeout=60, env=env).stdout.strip()
     log(f"go: build with {toolchain} done ({time.monotonic() - step:.0f} s)")
     return binary
@@ -246,9 +238,7 @@ def _check_ui_served(binary: Path, log: Callable[[str], None]) -> str | None:
             "--disable-version-check",
         ]
         with open(Path(tmp) / "mailpit.log", "w+b") as out:
-            process = subprocess.Popen(
-                command, stdout=out, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL
-            )
+            process = subprocess.Popen(command, stdout=out, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL)
             try:
                 index = _get(f"{base}/", deadline=time.monotonic() + 20)
                 if index is None:
@@ -329,9 +319,7 @@ def _npm_env() -> dict[str, str]:
     }
 
 
-def _run(
-    command: list[str], cwd: Path, timeout: int, env: dict[str, str]
-) -> subprocess.CompletedProcess[str]:
+def _run(command: list[str], cwd: Path, timeout: int, env: dict[str, str]) -> subprocess.CompletedProcess[str]:
     """Runs a command to completion; its exit code is for the caller to judge."""
     try:
         result = subprocess.run(

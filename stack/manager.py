@@ -134,9 +134,7 @@ class ReferenceStack:
                         "GreenMail IMAP": p.greenmail_imap,
                         "GreenMail API": p.greenmail_api,
                     },
-                    health=HealthCheck(
-                        "greenmail", (f"http://localhost:{p.greenmail_api}/api/service/readiness",)
-                    ),
+                    health=HealthCheck("greenmail", (f"http://localhost:{p.greenmail_api}/api/service/readiness",)),
                 )
             )
         kc_home = self.dir / "keycloak" / "home"
@@ -251,9 +249,7 @@ class ReferenceStack:
             apps_stamp.write_text(kc_stamp.read_text())
 
     # ---- commands ----------------------------------------------------------------------------
-    def up(
-        self, mail: str = "mailpit", profile: str = "local", fresh: bool = False, timeout_s: float = 240
-    ) -> dict:
+    def up(self, mail: str = "mailpit", profile: str = "local", fresh: bool = False, timeout_s: float = 240) -> dict:
         if mail not in MAIL_BACKENDS:
             raise StackError(f"unknown mail backend {mail!r}; choose one of {', '.join(MAIL_BACKENDS)}")
         if profile not in PROFILES:
@@ -343,9 +339,7 @@ class ReferenceStack:
         creds = self.credentials()
         p = Ports(**state["ports"]) if state else self.ports
         processes = {item.name: item for item in self._launched(state)}
-        checks = {
-            c["service"]: HealthCheck(c["service"], tuple(c["urls"])) for c in (state or {}).get("health", [])
-        }
+        checks = {c["service"]: HealthCheck(c["service"], tuple(c["urls"])) for c in (state or {}).get("health", [])}
         services = {
             name: {
                 "pid": item.pid,
@@ -404,14 +398,8 @@ class ReferenceStack:
     def log_path(self, service: str) -> Path:
         path = self.dir / "logs" / f"{service}.log"
         if not path.exists():
-            known = (
-                sorted(p.stem for p in (self.dir / "logs").glob("*.log"))
-                if (self.dir / "logs").exists()
-                else []
-            )
-            raise StackError(
-                f"no log for {service!r}; known: {', '.join(known) or 'none (the stack never ran)'}"
-            )
+            known = sorted(p.stem for p in (self.dir / "logs").glob("*.log")) if (self.dir / "logs").exists() else []
+            raise StackError(f"no log for {service!r}; known: {', '.join(known) or 'none (the stack never ran)'}")
         return path
 
     def tail(self, service: str, lines: int) -> str:

@@ -45,9 +45,7 @@ def port_holder(port: int) -> str | None:
     finally:
         probe.close()
     try:
-        out = subprocess.run(
-            ["ss", "-Hltnp", f"sport = :{port}"], capture_output=True, text=True, timeout=5
-        ).stdout
+        out = subprocess.run(["ss", "-Hltnp", f"sport = :{port}"], capture_output=True, text=True, timeout=5).stdout
     except (OSError, subprocess.TimeoutExpired):
         return "an unknown process"
     users = [part for part in out.split() if part.startswith("users:")]
@@ -56,9 +54,7 @@ def port_holder(port: int) -> str | None:
 
 def require_free_ports(ports: dict[str, int]) -> None:
     taken = [
-        f"port {port} ({what}) is held by {holder}"
-        for what, port in ports.items()
-        if (holder := port_holder(port))
+        f"port {port} ({what}) is held by {holder}" for what, port in ports.items() if (holder := port_holder(port))
     ]
     if taken:
         raise StackError(
@@ -89,9 +85,7 @@ def is_ours(launched: Launched) -> bool:
     return launched.marker in _cmdline(launched.pid)
 
 
-def start(
-    name: str, cmd: list[str], *, env: dict[str, str], cwd: Path, log_path: Path, marker: str
-) -> Launched:
+def start(name: str, cmd: list[str], *, env: dict[str, str], cwd: Path, log_path: Path, marker: str) -> Launched:
     log_path.parent.mkdir(parents=True, exist_ok=True)
     with log_path.open("ab") as log:
         log.write(f"\n=== {time.strftime('%Y-%m-%d %H:%M:%S')} starting {name}: {' '.join(cmd)}\n".encode())

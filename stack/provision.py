@@ -77,9 +77,7 @@ def find_java(acceptable: tuple[int, ...] = KEYCLOAK_JAVA_MAJORS) -> Java:
     )
 
 
-def _run(
-    cmd: list[str], what: str, log: Log, cwd: Path | None = None, env: dict[str, str] | None = None
-) -> None:
+def _run(cmd: list[str], what: str, log: Log, cwd: Path | None = None, env: dict[str, str] | None = None) -> None:
     log(f"{what} …")
     try:
         done = subprocess.run(cmd, cwd=cwd, env=env, capture_output=True, text=True)
@@ -96,9 +94,7 @@ def maven_fetch(coordinates: str, file_name: str, dest: Path, log: Log) -> Path:
     if target.is_file() and target.stat().st_size > 0:
         return target
     if not shutil.which("mvn"):
-        raise StackError(
-            "Maven (mvn) is not installed; it fetches Keycloak and GreenMail. Fix: apt-get install maven"
-        )
+        raise StackError("Maven (mvn) is not installed; it fetches Keycloak and GreenMail. Fix: apt-get install maven")
     dest.mkdir(parents=True, exist_ok=True)
     _run(
         [
@@ -169,9 +165,7 @@ def ensure_mailpit(log: Log) -> Path:
     if binary.is_file():
         return binary
     if not shutil.which("go"):
-        raise StackError(
-            "Go is not installed; Mailpit is built from its Go module. Fix: apt-get install golang"
-        )
+        raise StackError("Go is not installed; Mailpit is built from its Go module. Fix: apt-get install golang")
     from stack.mailpit_build import build_mailpit
 
     dest.mkdir(parents=True, exist_ok=True)

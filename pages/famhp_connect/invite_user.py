@@ -48,9 +48,7 @@ class InviteUserForm:
         self.organisation_select.wait_for()
         return [text.strip() for text in self.organisation_options.all_inner_texts()]
 
-    def fill(
-        self, email: str, first_name: str, last_name: str, organisation: str, roles: Iterable[str]
-    ) -> None:
+    def fill(self, email: str, first_name: str, last_name: str, organisation: str, roles: Iterable[str]) -> None:
         self.email_input.fill(email)
         self.first_name_input.fill(first_name)
         self.last_name_input.fill(last_name)

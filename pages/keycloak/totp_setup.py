@@ -21,9 +21,7 @@ class TotpSetupPage(KeycloakPage):
         self.qr_code = page.locator("#kc-totp-secret-qr-code")
         self.manual_key = page.locator("#kc-totp-secret-key")
         # the OTP policy the page announces in manual mode (type, algorithm, digits, period)
-        self.policy_details = page.locator(
-            "#kc-totp-type, #kc-totp-algorithm, #kc-totp-digits, #kc-totp-period"
-        )
+        self.policy_details = page.locator("#kc-totp-type, #kc-totp-algorithm, #kc-totp-digits, #kc-totp-period")
         self.code_input = page.locator("#totp")
         self.device_name_input = page.locator("#userLabel")
         self.code_error = page.locator("#input-error-otp-code")

@@ -21,9 +21,7 @@ class UpdateProfilePage(KeycloakPage):
         self.last_name_error = page.locator("#input-error-lastName")
         self.email_error = page.locator("#input-error-email")
         # keycloak.v2 gives this submit button no id
-        self._submit = page.locator(
-            "#kc-update-profile-form #kc-form-buttons [type=submit]:not([name=cancel-aia])"
-        )
+        self._submit = page.locator("#kc-update-profile-form #kc-form-buttons [type=submit]:not([name=cancel-aia])")
 
     def update_profile(self, first_name: str, last_name: str, email: str | None = None) -> None:
         self.first_name_input.fill(first_name)

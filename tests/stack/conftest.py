@@ -73,9 +73,7 @@ class _AdminToken(httpx.Auth):
 def keycloak_admin(stack_info: dict) -> Iterator[httpx.Client]:
     """An httpx client on the realm's admin REST API, authorised as the stack's bootstrap admin."""
     kc = stack_info["keycloak"]
-    with httpx.Client(
-        base_url=f"{kc['url']}/admin/realms/{kc['realm']}", auth=_AdminToken(kc), timeout=30
-    ) as client:
+    with httpx.Client(base_url=f"{kc['url']}/admin/realms/{kc['realm']}", auth=_AdminToken(kc), timeout=30) as client:
         yield client
 
 

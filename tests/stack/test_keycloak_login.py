@@ -54,9 +54,7 @@ def new_user(keycloak_admin: httpx.Client) -> Iterator[dict]:
     keycloak_admin.delete(f"/users/{user_id}")
 
 
-def test_new_user_with_temporary_password_lands_on_otp_setup(
-    page: Page, stack_info: dict, new_user: dict
-) -> None:
+def test_new_user_with_temporary_password_lands_on_otp_setup(page: Page, stack_info: dict, new_user: dict) -> None:
     page.goto(_account_console(stack_info))
     sign_in(page, new_user["email"], new_user["password"])
     expect(page.locator("body")).to_have_attribute("data-page-id", "login-login-config-totp")
@@ -73,6 +71,4 @@ def test_seed_admin_signs_in_with_password_and_one_time_code(
     page.locator("#otp").fill(one_time_codes.next_code(seed["totp_secret"]))
     page.locator("#kc-login").click()
     expect(page).to_have_url(re.compile(r"/realms/[^/]+/account/"))
-    expect(page.locator("body")).to_have_attribute(
-        "data-page-id", "account"
-    )  # the account console, signed in
+    expect(page.locator("body")).to_have_attribute("data-page-id", "account")  # the account console, signed in

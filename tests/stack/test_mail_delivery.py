@@ -45,12 +45,8 @@ def _from_imap(greenmail: dict, recipient: str) -> list:
         return list(box.fetch(AND(to=recipient), mark_seen=False))
 
 
-def test_execute_actions_email_arrives(
-    keycloak_admin: httpx.Client, stack_info: dict, user_with_email: dict
-) -> None:
-    sent = keycloak_admin.put(
-        f"/users/{user_with_email['id']}/execute-actions-email", json=["UPDATE_PASSWORD"]
-    )
+def test_execute_actions_email_arrives(keycloak_admin: httpx.Client, stack_info: dict, user_with_email: dict) -> None:
+    sent = keycloak_admin.put(f"/users/{user_with_email['id']}/execute-actions-email", json=["UPDATE_PASSWORD"])
     assert sent.status_code == 204, sent.text
     recipient = user_with_email["email"]
     deadline = time.monotonic() + DEADLINE_S

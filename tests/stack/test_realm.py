@@ -29,9 +29,7 @@ def test_required_actions_run_otp_then_terms_then_password(keycloak_admin: httpx
     actions = keycloak_admin.get("/authentication/required-actions").raise_for_status().json()
     enabled = sorted((a for a in actions if a["enabled"]), key=lambda a: a["priority"])
     order = [a["alias"] for a in enabled]
-    assert (
-        order.index("CONFIGURE_TOTP") < order.index("TERMS_AND_CONDITIONS") < order.index("UPDATE_PASSWORD")
-    )
+    assert order.index("CONFIGURE_TOTP") < order.index("TERMS_AND_CONDITIONS") < order.index("UPDATE_PASSWORD")
 
 
 def test_otp_policy_forbids_code_reuse(realm: dict) -> None:
@@ -55,9 +53,7 @@ def test_otp_policy_forbids_code_reuse(realm: dict) -> None:
         "otpPolicyCodeReusable": False,
     }
     # Microsoft and Google Authenticator are only offered for exactly this policy
-    assert {"totpAppMicrosoftAuthenticatorName", "totpAppGoogleName"} <= set(
-        realm["otpSupportedApplications"]
-    )
+    assert {"totpAppMicrosoftAuthenticatorName", "totpAppGoogleName"} <= set(realm["otpSupportedApplications"])
 
 
 def test_password_policy(realm: dict) -> None:
@@ -118,9 +114,7 @@ def test_provisioning_service_account_has_only_what_it_needs(keycloak_admin: htt
     assert realm_management == {"manage-users", "view-users", "query-users", "view-clients", "manage-realm"}
 
 
-def test_seed_admin_has_every_role_and_both_organisations(
-    keycloak_admin: httpx.Client, stack_info: dict
-) -> None:
+def test_seed_admin_has_every_role_and_both_organisations(keycloak_admin: httpx.Client, stack_info: dict) -> None:
     seed = stack_info["seed_users"][0]
     user = keycloak_admin.get("/users", params={"username": seed["email"], "exact": "true"}).json()[0]
     orgs = keycloak_admin.get(f"/organizations/members/{user['id']}/organizations").raise_for_status().json()

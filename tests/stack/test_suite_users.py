@@ -48,9 +48,7 @@ def admin(config: UatConfig) -> Iterator[KeycloakAdmin]:
 
 
 @pytest.fixture
-def admin_provider(
-    config: UatConfig, admin: KeycloakAdmin, stack_info: dict
-) -> Iterator[KeycloakAdminProvider]:
+def admin_provider(config: UatConfig, admin: KeycloakAdmin, stack_info: dict) -> Iterator[KeycloakAdminProvider]:
     provider = KeycloakAdminProvider(config, admin)
     yield provider
     created = [account.id for email in provider.registry.pending if (account := admin.find_user(email))]
@@ -140,9 +138,7 @@ def test_invite_ui_onboards_a_user_through_the_browser(
 ) -> None:
     inviter = InviteUiProvider(config, lambda: browser, admin=admin)
     try:
-        user = inviter.create_onboarded(
-            {"famhp-connect": ["IAM_USER_MANAGER"]}, [BELGIAN_VET], tag="suite ui"
-        )
+        user = inviter.create_onboarded({"famhp-connect": ["IAM_USER_MANAGER"]}, [BELGIAN_VET], tag="suite ui")
         account = admin.find_user(user.email)
         assert account is not None and account.required_actions == ()
         assert user.totp_secret is not None and user.provider == "invite-ui"

@@ -246,8 +246,7 @@ def test_workers_sharing_an_account_never_get_the_same_step(tmp_path: Path) -> N
     raw, key = keycloak_like_key()
     clock = FakeClock(1_800_000_000 * 30 + 1.0)
     workers = [
-        VirtualAuthenticator(ledger=SharedStepLedger(ledger_file), clock=clock, pause=clock.pause)
-        for _ in range(3)
+        VirtualAuthenticator(ledger=SharedStepLedger(ledger_file), clock=clock, pause=clock.pause) for _ in range(3)
     ]
     for worker in workers:
         worker.enrol_from_manual_key(key, "FAMHPExternals", "olivia.admin@acme-pharma.test")

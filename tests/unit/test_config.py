@@ -81,9 +81,7 @@ class StackRunner:
 
     def __call__(self, command: Sequence[str]) -> subprocess.CompletedProcess[str]:
         self.calls.append(command)
-        return subprocess.CompletedProcess(
-            list(command), self.returncode, json.dumps(self.payload), self.stderr
-        )
+        return subprocess.CompletedProcess(list(command), self.returncode, json.dumps(self.payload), self.stderr)
 
 
 @pytest.fixture
@@ -91,9 +89,7 @@ def profiles(tmp_path: Path) -> Path:
     folder = tmp_path / "environments"
     folder.mkdir()
     (folder / "demo.toml").write_text(DEMO_PROFILE)
-    (folder / "local.toml").write_text(
-        (Path(__file__).parents[2] / "environments" / "local.toml").read_text()
-    )
+    (folder / "local.toml").write_text((Path(__file__).parents[2] / "environments" / "local.toml").read_text())
     return folder
 
 
@@ -112,9 +108,7 @@ def demo_env(**extra: str) -> dict[str, str]:
 
 
 def load(profiles: Path, dotenv: Path, env: dict[str, str], **kwargs: Any) -> UatConfig:
-    return load_config(
-        kwargs.pop("overrides", None), env=env, dotenv_path=dotenv, profiles_dir=profiles, **kwargs
-    )
+    return load_config(kwargs.pop("overrides", None), env=env, dotenv_path=dotenv, profiles_dir=profiles, **kwargs)
 
 
 def problems_of(excinfo: pytest.ExceptionInfo[ConfigurationError]) -> str:
@@ -156,9 +150,7 @@ def test_each_layer_beats_the_ones_below(profiles: Path, tmp_path: Path) -> None
 
 
 def test_overrides_may_use_variable_names_and_values_of_any_case(profiles: Path, no_dotenv: Path) -> None:
-    config = load(
-        profiles, no_dotenv, demo_env(), overrides={"UAT_MAIL_TIMEOUT_S": "2.5", "uat_stack": "AUTO"}
-    )
+    config = load(profiles, no_dotenv, demo_env(), overrides={"UAT_MAIL_TIMEOUT_S": "2.5", "uat_stack": "AUTO"})
     assert config.mail_timeout_s == 2.5
     assert config.stack == "auto"
 
@@ -245,9 +237,7 @@ def test_preprovisioned_users_must_name_a_file(profiles: Path, no_dotenv: Path, 
 
 
 def test_a_placeholder_is_reported_as_missing(profiles: Path, no_dotenv: Path) -> None:
-    (profiles / "demo.toml").write_text(
-        DEMO_PROFILE.replace('"https://sso.demo.example"', '"<set UAT_KEYCLOAK_URL>"')
-    )
+    (profiles / "demo.toml").write_text(DEMO_PROFILE.replace('"https://sso.demo.example"', '"<set UAT_KEYCLOAK_URL>"'))
     with pytest.raises(ConfigurationError) as excinfo:
         load(profiles, no_dotenv, demo_env())
     assert excinfo.value.problems == (
@@ -306,9 +296,7 @@ def test_require_names_what_a_purpose_needs(profiles: Path, no_dotenv: Path) -> 
     config = load(profiles, no_dotenv, demo_env())
     config.require("org_admin_email", purpose="inviting users")
     with pytest.raises(ConfigurationError) as excinfo:
-        config.require(
-            "keycloak_admin_username", "keycloak_admin_password", purpose="resetting brute-force locks"
-        )
+        config.require("keycloak_admin_username", "keycloak_admin_password", purpose="resetting brute-force locks")
     assert excinfo.value.problems == (
         "UAT_KEYCLOAK_ADMIN_USERNAME is not set (resetting brute-force locks needs it)",
         "UAT_KEYCLOAK_ADMIN_PASSWORD is not set (resetting brute-force locks needs it)",
@@ -377,9 +365,7 @@ def test_a_stopped_stack_is_explained(profiles: Path, no_dotenv: Path) -> None:
     assert excinfo.value.problems[-1].startswith(
         "the reference stack would provide the values it knows, but it is not running"
     )
-    assert "UAT_KEYCLOAK_ADMIN_PASSWORD is not set (user provider 'keycloak-admin' needs it)" in problems_of(
-        excinfo
-    )
+    assert "UAT_KEYCLOAK_ADMIN_PASSWORD is not set (user provider 'keycloak-admin' needs it)" in problems_of(excinfo)
 
 
 def test_a_failing_status_command_is_explained(profiles: Path, no_dotenv: Path) -> None:
@@ -415,9 +401,7 @@ def test_reference_stack_wanted_only_without_a_target(no_dotenv: Path) -> None:
     assert reference_stack_wanted(env={}, dotenv_path=no_dotenv)
     assert not reference_stack_wanted(env={"UAT_STACK": "never"}, dotenv_path=no_dotenv)
     assert not reference_stack_wanted(env={"UAT_PROFILE": "uat"}, dotenv_path=no_dotenv)
-    assert not reference_stack_wanted(
-        env={"UAT_PORTAL_URL": "https://x.example/portal"}, dotenv_path=no_dotenv
-    )
+    assert not reference_stack_wanted(env={"UAT_PORTAL_URL": "https://x.example/portal"}, dotenv_path=no_dotenv)
 
 
 def test_stack_status_must_have_its_keys() -> None:

@@ -59,15 +59,9 @@ def test_subject_and_time_filters() -> None:
         envelope("new", ["a@x.test"]),
     ]
     since = NOW - timedelta(seconds=10)
-    assert [
-        e.mailbox_id for e in select_matches(candidates, "a@x.test", "Confirm your invitation", since)
-    ] == ["new"]
-    assert [e.mailbox_id for e in select_matches(candidates, "a@x.test", re.compile("password"), since)] == [
-        "other"
-    ]
-    within_tolerance = select_matches(
-        candidates, "a@x.test", None, NOW + timedelta(seconds=2), timedelta(seconds=5)
-    )
+    assert [e.mailbox_id for e in select_matches(candidates, "a@x.test", "Confirm your invitation", since)] == ["new"]
+    assert [e.mailbox_id for e in select_matches(candidates, "a@x.test", re.compile("password"), since)] == ["other"]
+    within_tolerance = select_matches(candidates, "a@x.test", None, NOW + timedelta(seconds=2), timedelta(seconds=5))
     assert {e.mailbox_id for e in within_tolerance} == {"other", "new"}
 
 
@@ -75,9 +69,7 @@ def test_the_clock_tolerance_does_not_pair_a_resent_mail_with_its_predecessor() 
     first, resent = envelope("first", ["a@x.test"], age_s=2), envelope("resent", ["a@x.test"])
     since = NOW - timedelta(seconds=1)
     tolerance = timedelta(seconds=5)
-    assert [e.mailbox_id for e in select_matches([first, resent], "a@x.test", None, since, tolerance)] == [
-        "resent"
-    ]
+    assert [e.mailbox_id for e in select_matches([first, resent], "a@x.test", None, since, tolerance)] == ["resent"]
     # with nothing truly after `since`, a message within the tolerance still counts (clock skew)
     assert [e.mailbox_id for e in select_matches([first], "a@x.test", None, since, tolerance)] == ["first"]
 
@@ -237,9 +229,7 @@ class FakeMailpit:
 
 def mailpit_with(fake: FakeMailpit) -> MailpitInbox:
     client = httpx.Client(transport=httpx.MockTransport(fake))
-    return MailpitInbox(
-        "http://mailpit.test:8025", client=client, default_timeout_s=1.0, poll_interval_s=0.01
-    )
+    return MailpitInbox("http://mailpit.test:8025", client=client, default_timeout_s=1.0, poll_interval_s=0.01)
 
 
 def test_mailpit_reader_matches_exactly_and_reads_the_full_message() -> None:
@@ -249,9 +239,7 @@ def test_mailpit_reader_matches_exactly_and_reads_the_full_message() -> None:
             mailpit_summary("M1", "a@x.test", "Confirm your invitation", NOW),
         ]
     )
-    message = mailpit_with(fake).wait_for(
-        "a@x.test", "Confirm your invitation", since=NOW - timedelta(seconds=1)
-    )
+    message = mailpit_with(fake).wait_for("a@x.test", "Confirm your invitation", since=NOW - timedelta(seconds=1))
     assert (message.mailbox_id, message.recipients, message.text) == (
         "M1",
         ("a@x.test",),
@@ -317,9 +305,7 @@ class FakeImapSession:
         self.client = FakeImapClient(log)
         self.deleted: list[str] = []
 
-    def fetch(
-        self, criteria: Any = "ALL", charset: str | None = "US-ASCII", **options: Any
-    ) -> list[FakeImapMessage]:
+    def fetch(self, criteria: Any = "ALL", charset: str | None = "US-ASCII", **options: Any) -> list[FakeImapMessage]:
         self.log.append(f"FETCH {criteria} mark_seen={options.get('mark_seen')}")
         return list(self.messages)
 
@@ -340,21 +326,15 @@ def test_imap_reader_refreshes_before_each_poll_and_never_marks_seen() -> None:
         logins.append(login)
         return session
 
-    inbox = ImapInbox(
-        connect, login="{address}", server="localhost:3143", default_timeout_s=2, poll_interval_s=0.01
-    )
+    inbox = ImapInbox(connect, login="{address}", server="localhost:3143", default_timeout_s=2, poll_interval_s=0.01)
     since = datetime.now(UTC)
     threading.Timer(
         0.05,
         lambda: messages.extend(
             [
                 FakeImapMessage("7", "Confirm your invitation", ("qa+b@x.test",), since),  # a neighbour's
-                FakeImapMessage(
-                    "8", "Confirm your invitation", ("qa+a@x.test",), since - timedelta(days=1)
-                ),  # old
-                FakeImapMessage(
-                    "9", "Confirm your invitation", ("QA+A@x.test",), since + timedelta(seconds=1)
-                ),
+                FakeImapMessage("8", "Confirm your invitation", ("qa+a@x.test",), since - timedelta(days=1)),  # old
+                FakeImapMessage("9", "Confirm your invitation", ("QA+A@x.test",), since + timedelta(seconds=1)),
             ]
         ),
     ).start()
@@ -377,9 +357,7 @@ def test_imap_reader_refreshes_before_each_poll_and_never_marks_seen() -> None:
 def test_imap_naive_dates_are_read_as_utc() -> None:
     naive = datetime.now(UTC).replace(tzinfo=None) + timedelta(seconds=1)
     session = FakeImapSession([FakeImapMessage("1", "Hi", ("a@x.test",), naive)], [])
-    inbox = ImapInbox(
-        lambda login: session, login="shared@x.test", server="imap.test:993", default_timeout_s=0.5
-    )
+    inbox = ImapInbox(lambda login: session, login="shared@x.test", server="imap.test:993", default_timeout_s=0.5)
     assert inbox.wait_for("a@x.test", since=datetime.now(UTC)).received_at.tzinfo is not None
 
 

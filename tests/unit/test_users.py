@@ -151,9 +151,7 @@ def test_the_configured_provider_is_chosen(make_config: Callable[..., UatConfig]
         assert isinstance(provider, KeycloakAdminProvider) and provider.can_delete
     with user_provider(make_config(user_provider="invite-ui"), no_browser) as provider:
         assert isinstance(provider, InviteUiProvider) and provider.can_delete  # admin configured
-    no_admin = make_config(
-        user_provider="invite-ui", keycloak_admin_username=None, keycloak_admin_password=None
-    )
+    no_admin = make_config(user_provider="invite-ui", keycloak_admin_username=None, keycloak_admin_password=None)
     with user_provider(no_admin, no_browser) as provider:
         assert isinstance(provider, InviteUiProvider) and not provider.can_delete
 
@@ -375,9 +373,7 @@ class FakeKeycloak:
             self.users[f"id-{len(self.users) + 1}"] = user
             return httpx.Response(
                 200,
-                json={
-                    "results": [{"action": "ADDED", "resourceType": "USER", "id": f"id-{len(self.users)}"}]
-                },
+                json={"results": [{"action": "ADDED", "resourceType": "USER", "id": f"id-{len(self.users)}"}]},
             )
         if match := re.fullmatch(r"/organizations/([\w-]+)/members", path):
             self.members.setdefault(match[1], []).append(json.loads(request.content))
@@ -411,9 +407,7 @@ def test_create_onboarded_imports_a_ready_user_and_joins_the_organisations(
 ) -> None:
     fake = FakeKeycloak()
     provider = KeycloakAdminProvider(make_config(), admin_on(fake))
-    user = provider.create_onboarded(
-        ["IAM_API_KEY_MANAGER"], ["Acme Pharma NV", "Belgian Vet Supplies BV"], tag="Keys"
-    )
+    user = provider.create_onboarded(["IAM_API_KEY_MANAGER"], ["Acme Pharma NV", "Belgian Vet Supplies BV"], tag="Keys")
     imported = fake.users[user.user_id or ""]
     assert re.fullmatch(r"uat\+keys-[a-z0-9]{8}@famhp-uat\.test", user.email)
     assert imported["username"] == imported["email"] == user.email and imported["emailVerified"]
@@ -423,10 +417,7 @@ def test_create_onboarded_imports_a_ready_user_and_joins_the_organisations(
     assert password == {"type": "password", "value": user.password.reveal(), "temporary": False}
     raw = json.loads(otp["secretData"])["value"]
     assert user.totp_secret is not None
-    assert (
-        base64.b32decode(user.totp_secret.reveal() + "=" * (-len(user.totp_secret.reveal()) % 8)).decode()
-        == raw
-    )
+    assert base64.b32decode(user.totp_secret.reveal() + "=" * (-len(user.totp_secret.reveal()) % 8)).decode() == raw
     assert json.loads(otp["credentialData"]) == {
         "subType": "totp", "digits": 6, "counter": 0, "period": 30, "algorithm": "HmacSHA1",
     }  # fmt: skip
@@ -474,18 +465,12 @@ def test_the_admin_token_is_renewed_before_it_expires_and_after_a_401() -> None:
 
 def test_a_refused_admin_token_names_the_variables_but_not_the_password() -> None:
     def refuse(request: httpx.Request) -> httpx.Response:
-        return httpx.Response(
-            401, json={"error": "invalid_grant", "error_description": "Invalid user credentials"}
-        )
+        return httpx.Response(401, json={"error": "invalid_grant", "error_description": "Invalid user credentials"})
 
-    admin = KeycloakAdmin(
-        "http://kc.test", "r", "admin", Secret(ADMIN_PASSWORD), transport=httpx.MockTransport(refuse)
-    )
+    admin = KeycloakAdmin("http://kc.test", "r", "admin", Secret(ADMIN_PASSWORD), transport=httpx.MockTransport(refuse))
     with pytest.raises(KeycloakAdminError) as error:
         admin.find_user("a@x.test")
-    assert "Invalid user credentials" in str(error.value) and "UAT_KEYCLOAK_ADMIN_PASSWORD" in str(
-        error.value
-    )
+    assert "Invalid user credentials" in str(error.value) and "UAT_KEYCLOAK_ADMIN_PASSWORD" in str(error.value)
     assert ADMIN_PASSWORD not in str(error.value)
 
 
