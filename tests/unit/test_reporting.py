@@ -162,7 +162,11 @@ def test_secrets_in_step_parameters_and_messages_are_masked_before_the_result_is
 ) -> None:
     password = Secret("Mailed#Initial-Pw-77")
     step = AllureStep(
-        name="When they sign in", parameters=[Parameter("newcomer", f"Newcomer(mail='{password.reveal()}')")]
+        name="When they sign in",
+        parameters=[
+            Parameter("newcomer", f"Newcomer(mail='{password.reveal()}')"),
+            Parameter("label", f"'{password.reveal()}'"),
+        ],
     )
     result = _result(Status.FAILED)
     result.steps = [step]
@@ -170,17 +174,20 @@ def test_secrets_in_step_parameters_and_messages_are_masked_before_the_result_is
     reporting.ResultAdjustments().report_result(result)
     written = json.dumps(attr.asdict(result))
     assert password.reveal() not in written
-    assert step.parameters[0].value == "Newcomer(mail='***')"
+    assert [(p.name, p.value) for p in step.parameters] == [("label", "'***'")]
 
 
-def test_step_parameters_that_are_bare_object_reprs_are_left_out() -> None:
-    page = Parameter("onboarding", "<pages.keycloak.onboarding.Onboarding object at 0x7ff79c9fbc90>")
-    name = Parameter("name", "Acme key")
-    step = AllureStep(name="When they create a key", parameters=[page, name])
+def test_a_step_keeps_only_its_gherkin_arguments_as_parameters() -> None:
+    fixtures = [
+        Parameter("onboarding", "<pages.keycloak.onboarding.Onboarding object at 0x7ff79c9fbc90>"),
+        Parameter("uat_config", "UatConfig(profile='local', portal_url='http://localhost:8000/portal')"),
+    ]
+    arguments = [Parameter("name", "'Acme key'"), Parameter("count", "3")]
+    step = AllureStep(name="When they create a key", parameters=[*fixtures, *arguments])
     result = _result(Status.PASSED)
     result.steps = [step]
     reporting.ResultAdjustments().report_result(result)
-    assert [parameter.name for parameter in step.parameters] == ["name"]
+    assert [parameter.name for parameter in step.parameters] == ["name", "count"]
 
 
 # ---- environment -------------------------------------------------------------------------------------------------
