@@ -16,8 +16,11 @@ phase() {  # phase NAME COMMAND...: run one phase, count it, keep going
   if "$@"; then passed=$((passed + 1)); else failed=$((failed + 1)); failed_phases+=("${name}"); fi
 }
 
-previous=$($BIN/uat stack status --json | $BIN/python -c \
-  'import json,sys; d=json.load(sys.stdin); print(f"{d[\"mail_backend\"]} {d[\"profile\"]}" if d["running"] else "")')
+previous=$($BIN/uat stack status --json | $BIN/python -c '
+import json, sys
+status = json.load(sys.stdin)
+print(status["mail_backend"], status["profile"]) if status["running"] else print()
+')
 restore() {
   if [ -n "$previous" ]; then
     read -r mail profile <<<"$previous"
