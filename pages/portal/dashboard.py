@@ -16,8 +16,8 @@ class PortalDashboard:
         self.user_name = page.get_by_test_id("portal-user-name")
         self.user_email = page.get_by_test_id("portal-user-email")
         self.organisations = page.get_by_test_id("portal-organizations").locator("li")
-        self.tiles = page.locator('[data-testid^="tile-"]:not([data-testid="tile-title"])')
-        self.tile_titles = page.get_by_test_id("tile-title")
+        self.tiles = page.locator('[data-testid^="tile-"]')
+        self.tile_titles = page.get_by_test_id("application-name")
         self.no_applications = page.get_by_test_id("no-applications")
         self._sign_out = page.get_by_role("button", name="Sign out")
 
@@ -31,7 +31,7 @@ class PortalDashboard:
 
     def open_application(self, title: str) -> None:
         """Open an application from its tile, by the title the user reads ("VAMREG")."""
-        self.tiles.filter(has=self.page.get_by_test_id("tile-title").get_by_text(title, exact=True)).click()
+        self.tiles.filter(has=self.page.get_by_test_id("application-name").get_by_text(title, exact=True)).click()
 
     def sign_out(self) -> None:
         self._sign_out.click()
