@@ -17,14 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from cli import scan_artifacts
-
-PROJECT_ROOT = Path(__file__).resolve().parents[1]
-REPORTS = PROJECT_ROOT / "reports"
-RESULTS = REPORTS / "allure-results"
-JUNIT = REPORTS / "junit.xml"
-SUMMARY = REPORTS / "summary.md"
-ALLURE_CONFIG = PROJECT_ROOT / "allurerc.json"
-PYPROJECT = PROJECT_ROOT / "pyproject.toml"
+from cli.paths import ALLURE_CONFIG, JUNIT, PYPROJECT, RESULTS, SUMMARY
 
 # the Allure labels fixtures/reporting.py writes
 QUARANTINE_LABEL = "quarantine_until"

@@ -12,13 +12,7 @@ import time
 from pathlib import Path
 from typing import Any
 
-PROJECT_ROOT = Path(__file__).resolve().parents[1]
-REPORTS = PROJECT_ROOT / "reports"
-RESULTS = REPORTS / "allure-results"
-REPORT = REPORTS / "allure-report"
-SINGLE_FILE_REPORT = REPORTS / "allure-report-single"
-HISTORY = REPORTS / "history.jsonl"
-ALLURE_CONFIG = PROJECT_ROOT / "allurerc.json"
+from cli.paths import ALLURE_CONFIG, HISTORY, PROJECT_ROOT, REPORT, RESULTS, SINGLE_FILE_REPORT
 
 # allurerc.json names two plugins; Allure writes each into <output>/<plugin id>/
 FOLDER_PLUGIN = "awesome"
