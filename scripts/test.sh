@@ -34,7 +34,7 @@ trap restore EXIT
 phase "unit tests of the suite's helpers" $BIN/python -m pytest tests/unit -q
 phase "lint (ruff check)" $BIN/ruff check .
 phase "type check of fixtures/ pages/ steps/ (mypy)" $BIN/mypy
-# `ruff format --check .` joins these phases once the whole tree is formatted (docs/ci.md)
+phase "format (ruff format --check)" $BIN/ruff format --check .
 
 phase "reference stack up (Mailpit)" $BIN/uat stack up --mail mailpit --profile local
 phase "stack tests (Mailpit)" $BIN/python -m pytest tests/stack -q
