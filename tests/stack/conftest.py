@@ -5,7 +5,8 @@ from __future__ import annotations
 import json
 import os
 import time
-from collections.abc import Iterator
+import uuid
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import httpx
@@ -99,3 +100,30 @@ _codes = OneTimeCodes()
 @pytest.fixture(scope="session")
 def one_time_codes() -> OneTimeCodes:
     return _codes
+
+
+@pytest.fixture
+def realm_user(keycloak_admin: httpx.Client) -> Iterator[Callable[..., dict]]:
+    """Creates users through the admin API (unique e-mail as username, names set) and deletes them afterwards."""
+    created: list[str] = []
+
+    def create(tag: str, **representation: object) -> dict:
+        email = f"{tag}-{uuid.uuid4().hex[:10]}@example.test"
+        body = {
+            "username": email,
+            "email": email,
+            "emailVerified": True,
+            "enabled": True,
+            "firstName": "Stack",
+            "lastName": "Tester",
+            **representation,
+        }
+        answer = keycloak_admin.post("/users", json=body)
+        assert answer.status_code == 201, answer.text
+        user_id = answer.headers["Location"].rsplit("/", 1)[-1]
+        created.append(user_id)
+        return {"id": user_id, "email": email}
+
+    yield create
+    for user_id in created:
+        keycloak_admin.delete(f"/users/{user_id}")

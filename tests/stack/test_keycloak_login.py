@@ -4,9 +4,8 @@ from __future__ import annotations
 
 import re
 import uuid
-from collections.abc import Iterator
+from collections.abc import Callable
 
-import httpx
 import pytest
 from playwright.sync_api import Page, expect
 
@@ -32,26 +31,14 @@ def sign_in(page: Page, email: str, password: str) -> None:
 
 
 @pytest.fixture
-def new_user(keycloak_admin: httpx.Client) -> Iterator[dict]:
-    email = f"stack-{uuid.uuid4().hex[:10]}@example.test"
+def new_user(realm_user: Callable[..., dict]) -> dict:
     password = "Temp#" + uuid.uuid4().hex[:12] + "A1"
-    created = keycloak_admin.post(
-        "/users",
-        json={
-            "username": email,
-            "email": email,
-            "emailVerified": True,
-            "enabled": True,
-            "firstName": "Stack",
-            "lastName": "Tester",
-            "requiredActions": ["CONFIGURE_TOTP", "TERMS_AND_CONDITIONS", "UPDATE_PASSWORD"],
-            "credentials": [{"type": "password", "value": password, "temporary": True}],
-        },
+    user = realm_user(
+        "stack",
+        requiredActions=["CONFIGURE_TOTP", "TERMS_AND_CONDITIONS", "UPDATE_PASSWORD"],
+        credentials=[{"type": "password", "value": password, "temporary": True}],
     )
-    assert created.status_code == 201, created.text
-    user_id = created.headers["Location"].rsplit("/", 1)[-1]
-    yield {"id": user_id, "email": email, "password": password}
-    keycloak_admin.delete(f"/users/{user_id}")
+    return {**user, "password": password}
 
 
 def test_new_user_with_temporary_password_lands_on_otp_setup(page: Page, stack_info: dict, new_user: dict) -> None:

@@ -3,8 +3,7 @@
 from __future__ import annotations
 
 import time
-import uuid
-from collections.abc import Iterator
+from collections.abc import Callable
 
 import httpx
 import pytest
@@ -16,23 +15,8 @@ DEADLINE_S = 30
 
 
 @pytest.fixture
-def user_with_email(keycloak_admin: httpx.Client) -> Iterator[dict]:
-    email = f"mail-{uuid.uuid4().hex[:10]}@example.test"
-    created = keycloak_admin.post(
-        "/users",
-        json={
-            "username": email,
-            "email": email,
-            "emailVerified": True,
-            "enabled": True,
-            "firstName": "Mail",
-            "lastName": "Tester",
-        },
-    )
-    assert created.status_code == 201, created.text
-    user_id = created.headers["Location"].rsplit("/", 1)[-1]
-    yield {"id": user_id, "email": email}
-    keycloak_admin.delete(f"/users/{user_id}")
+def user_with_email(realm_user: Callable[..., dict]) -> dict:
+    return realm_user("mail")
 
 
 def _from_mailpit(base_url: str, recipient: str) -> list[dict]:
