@@ -1,18 +1,24 @@
-"""Root of the suite: registers the suite's plugin and step modules (pytest-bdd needs them here) and points
-Playwright at a Chromium this machine has."""
+"""Root of the suite: registers the suite's plugin and step modules (pytest-bdd needs them here) and overrides
+pytest-playwright's browser fixtures (a conftest's fixtures win over a plugin's). The plugin is imported inside
+the fixtures: a module imported before pytest registers it would miss pytest's assertion rewriting."""
 
 from __future__ import annotations
 
-import os
 from collections.abc import Iterator
 
 import pytest
 from playwright.sync_api import BrowserContext
 
-from fixtures.browser import launch_args
-
 pytest_plugins = [
-    "fixtures.plugin",
+    "fixtures.options",
+    "fixtures.run",
+    "fixtures.selection",
+    "fixtures.outcomes",
+    "fixtures.browser",
+    "fixtures.users",
+    "fixtures.mail",
+    "fixtures.api_keys",
+    "fixtures.evidence",
     "fixtures.reporting",
     "steps.invitation",
     "steps.onboarding",
@@ -26,21 +32,20 @@ pytest_plugins = [
 
 @pytest.fixture(scope="session")
 def browser_type_launch_args(browser_type_launch_args: dict) -> dict:
-    return {**browser_type_launch_args, **launch_args(os.environ.get("UAT_BROWSER_EXECUTABLE"))}
+    from fixtures.browser import with_launch_args
+
+    return with_launch_args(browser_type_launch_args)
 
 
 @pytest.fixture(scope="session")
 def browser_context_args(browser_context_args: dict) -> dict:
-    return {
-        **browser_context_args,
-        "locale": "en-GB",
-        "timezone_id": "Europe/Brussels",
-        "viewport": {"width": 1280, "height": 900},
-    }
+    from fixtures.browser import with_context_options
+
+    return with_context_options(browser_context_args)
 
 
 @pytest.fixture
 def context(context: BrowserContext, request: pytest.FixtureRequest) -> Iterator[BrowserContext]:
-    from fixtures.plugin import traced_context  # imported late: pytest registers the plugin first
+    from fixtures.evidence import traced_context
 
     yield from traced_context(context, request)

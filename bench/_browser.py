@@ -2,7 +2,7 @@
 `body[data-page-id]` and Keycloak's element ids, and one-time codes for the seed administrator that never reuse
 a time step the suite (or another benchmark) used.
 
-The step record is the suite's documented shared file (fixtures/users.py `shared_step_ledger`):
+The step record is the suite's documented shared file (support/otp_ledger.py `shared_step_ledger`):
 `<tmp>/famhp-uat/otp-steps-<sha256("<keycloak_url>|<realm>")[:16]>.json`, under an exclusive flock on the
 sibling `.lock`, mapping `sha256("famhp-uat-totp-step:" + base32 secret)[:32]` to the last step used.
 It is re-implemented here (a dozen lines) so that the bare scripts do not import the suite.

@@ -1,5 +1,5 @@
 """Benchmark: mail detection latency of the suite's mail readers, from delivery to the moment
-`fixtures.mail.open_inbox(load_config())` -> `wait_for(recipient, subject, since=...)` returns.
+`support.mail.open_inbox(load_config())` -> `wait_for(recipient, subject, since=...)` returns.
 
 Target: median and p95 <= 0.25 s.
 
@@ -28,8 +28,8 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from bench._common import header, load_average, median, percentile, require_healthy_stack, verdict
-from fixtures.config import load_config
-from fixtures.mail import open_inbox
+from support.config import load_config
+from support.mail import open_inbox
 
 TARGET_S = 0.25
 WAIT_TIMEOUT_S = 15.0

@@ -8,9 +8,9 @@ from dataclasses import dataclass
 
 import httpx
 
-from fixtures.config import ConfigurationError, UatConfig, load_config
-from fixtures.keycloak_admin import KeycloakAdmin
-from fixtures.mail.imap import imap_connector
+from support.config import ConfigurationError, UatConfig, load_config
+from support.keycloak_admin import KeycloakAdmin
+from support.mail.imap import imap_connector
 
 TIMEOUT_S = 10
 

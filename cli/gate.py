@@ -17,11 +17,9 @@ from pathlib import Path
 from typing import Any
 
 from cli import scan_artifacts
-from cli.paths import ALLURE_CONFIG, JUNIT, PYPROJECT, RESULTS, SUMMARY
+from support.paths import ALLURE_CONFIG, JUNIT, PYPROJECT, RESULTS, SUMMARY
+from support.reporting.tags import OWNER_LABEL, QUARANTINE_LABEL
 
-# the Allure labels fixtures/reporting.py writes
-QUARANTINE_LABEL = "quarantine_until"
-OWNER_LABEL = "owner"
 BAD_STATUSES = ("failed", "broken", "unknown")
 SLOWEST_SHOWN = 5
 MESSAGE_SHOWN = 160

@@ -6,9 +6,8 @@ import os
 import shutil
 import subprocess
 import sys
-from pathlib import Path
 
-PROJECT_ROOT = Path(__file__).resolve().parents[1]
+from support.paths import JUNIT, PROJECT_ROOT, RESULTS
 
 USAGE = """\
 uat — FAMHP IAM External Portal UAT suite
@@ -38,11 +37,11 @@ def _report_options(args: list[str]) -> list[str]:
     """Allure results and JUnit XML where `uat report` and `uat gate` read them, unless the caller chose others."""
     options = []
     if not any(arg == "--alluredir" or arg.startswith("--alluredir=") for arg in args):
-        results = PROJECT_ROOT / "reports" / "allure-results"
+        results = RESULTS
         shutil.rmtree(results, ignore_errors=True)  # the report and the gate judge this run, not older ones
         options.append(f"--alluredir={results}")
     if not any(arg.startswith(("--junitxml", "--junit-xml")) for arg in args):
-        options.append(f"--junitxml={PROJECT_ROOT / 'reports' / 'junit.xml'}")
+        options.append(f"--junitxml={JUNIT}")
     return options
 
 

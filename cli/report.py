@@ -12,7 +12,7 @@ import time
 from pathlib import Path
 from typing import Any
 
-from cli.paths import ALLURE_CONFIG, HISTORY, PROJECT_ROOT, REPORT, RESULTS, SINGLE_FILE_REPORT
+from support.paths import ALLURE_CONFIG, HISTORY, NODE_BIN, PROJECT_ROOT, REPORT, RESULTS, SINGLE_FILE_REPORT
 
 # allurerc.json names two plugins; Allure writes each into <output>/<plugin id>/
 FOLDER_PLUGIN = "awesome"
@@ -30,7 +30,7 @@ _ANALYTICS_TAG = re.compile(
 
 
 def allure_cli() -> Path:
-    local = PROJECT_ROOT / "node_modules" / ".bin" / "allure"
+    local = NODE_BIN / "allure"
     if local.exists():
         return local
     raise SystemExit("Allure 3 is not installed: run `make install` (npm ci installs the pinned `allure`).")

@@ -24,19 +24,19 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import quote, quote_plus
 
+from support.paths import PROJECT_ROOT, REPORTS, RUN_SECRETS, TEST_RESULTS
+from support.reporting.run_secrets import RUN_SECRETS_ENV, run_secrets_dir
+
 try:
     import ahocorasick
 except ImportError:  # the scan still works, one search per secret form (minutes instead of seconds on a full run)
     ahocorasick = None
 
-PROJECT_ROOT = Path(__file__).resolve().parents[1]
-DEFAULT_PATHS = (PROJECT_ROOT / "reports", PROJECT_ROOT / "test-results")
-RUN_SECRETS_ENV = "UAT_RUN_SECRETS_DIR"  # the same variable fixtures.reporting writes to
-DEFAULT_RUN_SECRETS_DIR = PROJECT_ROOT / ".uat" / "run-secrets"
+DEFAULT_PATHS = (REPORTS, TEST_RESULTS)
 
 # CI passes credentials as UAT_* variables; the scan looks for them even when the run died before recording them.
 SECRET_VARIABLE = re.compile(r"^UAT_\w*(PASSWORD|SECRET|TOKEN|API_KEY)$")
-MIN_SECRET_LENGTH = 4  # as fixtures.secrets: shorter values would only produce noise
+MIN_SECRET_LENGTH = 4  # as support.secrets: shorter values would only produce noise
 MAX_NESTING = 4  # zip in base64 in html, and so on
 _BASE32 = re.compile(r"^[A-Z2-7]+=*$")
 _BASE32_GROUPED = re.compile(r"^[A-Z2-7]{4}( [A-Z2-7]{1,4})+$")
@@ -90,13 +90,8 @@ class ScanStats:
 
 
 # ---- which secrets, in which forms ---------------------------------------------------------------------------
-def run_secrets_dir(environ: Mapping[str, str]) -> Path:
-    configured = environ.get(RUN_SECRETS_ENV)
-    return Path(configured) if configured else DEFAULT_RUN_SECRETS_DIR
-
-
 def load_run_secrets(directory: Path) -> list[KnownSecret]:
-    """The secrets every test process of the run recorded (fixtures.reporting.RunSecretsRecorder)."""
+    """The secrets every test process of the run recorded (support.reporting.run_secrets.RunSecretsRecorder)."""
     secrets: list[KnownSecret] = []
     for path in sorted(directory.glob("*.json")) if directory.is_dir() else []:
         payload = json.loads(path.read_text(encoding="utf-8"))
@@ -341,7 +336,7 @@ def main(argv: list[str] | None = None) -> int:
     )
     parser.add_argument("paths", nargs="*", type=Path, help="files or folders (default: reports/ test-results/)")
     parser.add_argument("--secrets-dir", type=Path, help=f"the run's recorded secrets (default ${RUN_SECRETS_ENV} "
-                        f"or {_shown(DEFAULT_RUN_SECRETS_DIR)})")  # fmt: skip
+                        f"or {_shown(RUN_SECRETS)})")  # fmt: skip
     parser.add_argument("--keep-secrets", action="store_true", help="do not delete the recorded secrets after the scan")
     args = parser.parse_args(argv)
     paths = args.paths or list(DEFAULT_PATHS)

@@ -33,7 +33,8 @@ trap restore EXIT
 
 phase "unit tests of the suite's helpers" $BIN/python -m pytest tests/unit -q
 phase "lint (ruff check)" $BIN/ruff check .
-phase "type check of fixtures/ pages/ steps/ (mypy)" $BIN/mypy
+phase "type check of the suite's layers (mypy)" $BIN/mypy
+phase "import rules between the layers (lint-imports)" $BIN/lint-imports --no-cache
 phase "format (ruff format --check)" $BIN/ruff format --check .
 
 phase "reference stack up (Mailpit)" $BIN/uat stack up --mail mailpit --profile local

@@ -1,4 +1,5 @@
-"""Steps of the invitation (user guide 1.1 step 1): the organisation administrator invites, the e-mail arrives."""
+"""Steps of the invitation (user guide 1.1 step 1): the organisation administrator invites, the e-mail arrives
+with its link, username and initial password, and the link works once."""
 
 from __future__ import annotations
 
@@ -6,89 +7,68 @@ import pytest
 from playwright.sync_api import Page, expect
 from pytest_bdd import given, parsers, then, when
 
-from fixtures.config import UatConfig
-from fixtures.mail import extract
-from fixtures.mail.addresses import unique_address
-from fixtures.plugin import ScenarioInbox, ScenarioUsers
-from fixtures.secrets import Secret
-from fixtures.users import InviteUiProvider
 from pages.portal.invitation import InvitationRefusal
-from steps.newcomer import Newcomer
+from support.actor import Actor
+from support.config import UatConfig
+from support.mail import extract
+from support.mail.scenario_inbox import ScenarioInbox
+from support.tasks.invitation import confirm_invitation, invite_newcomer, read_invitation
+from support.users.providers.invite_ui import InviteUiProvider
+from support.users.registry import ScenarioUsers
 
-INVITATION_SUBJECT = "Confirm your invitation"
-# what the inviting administrator grants in these scenarios: both applications of the guide
-INVITED_ROLES = {"famhp-connect": ["IAM_API_KEY_MANAGER"], "vamreg": ["VAMREG_USER"]}
-INVITED_ORGANISATION = "Acme Pharma NV"
+POLICY_MIN_LENGTH = 12
 
 
-@given("an organisation administrator has invited a new external user", target_fixture="newcomer")
+@given("an organisation administrator has invited a new external user", target_fixture="actor")
 def invited_user(
     inviter: InviteUiProvider, uat_config: UatConfig, scenario_users: ScenarioUsers, request: pytest.FixtureRequest
-) -> Newcomer:
-    newcomer = Newcomer(
-        email=unique_address(uat_config.mail_address_template, request.node.name),
-        first_name="Eva",
-        last_name="Peeters",
-        organisation=INVITED_ORGANISATION,
-        roles=INVITED_ROLES,
-    )
-    invitation = inviter.invite(
-        email=newcomer.email,
-        first_name=newcomer.first_name,
-        last_name=newcomer.last_name,
-        organisation=newcomer.organisation,
-        roles=newcomer.roles,
-    )
-    scenario_users.add(inviter, invitation.as_user(password=Secret("")))  # removed when the scenario ends
-    return newcomer
+) -> Actor:
+    actor = invite_newcomer(inviter, uat_config.mail_address_template, request.node.name)
+    scenario_users.add(inviter, actor.user)  # removed when the scenario ends
+    return actor
 
 
 @when("the invitation e-mail arrives")
-def invitation_arrives(newcomer: Newcomer, inbox: ScenarioInbox) -> None:
-    newcomer.invitation_mail = inbox.wait_for(newcomer.email, INVITATION_SUBJECT)
+def invitation_arrives(actor: Actor, inbox: ScenarioInbox) -> None:
+    read_invitation(actor, inbox)
 
 
 @then(parsers.parse('its subject is "{subject}"'))
-def subject_is(newcomer: Newcomer, subject: str) -> None:
-    assert newcomer.invitation_mail is not None
-    assert newcomer.invitation_mail.subject == subject
+def subject_is(actor: Actor, subject: str) -> None:
+    assert actor.invitation_mail is not None
+    assert actor.invitation_mail.subject == subject
 
 
 @then(parsers.parse('it has exactly one link labelled "{label}"'))
-def one_labelled_link(newcomer: Newcomer, label: str) -> None:
-    assert newcomer.invitation_mail is not None
-    labelled = [link for link in extract.links(newcomer.invitation_mail) if link.label == label]
+def one_labelled_link(actor: Actor, label: str) -> None:
+    assert actor.invitation_mail is not None
+    labelled = [link for link in extract.links(actor.invitation_mail) if link.label == label]
     assert len(labelled) == 1, f"links labelled {label!r}: {[link.url for link in labelled]}"
-    assert labelled[0].url == extract.invitation_link(newcomer.invitation_mail)
+    assert labelled[0].url == extract.invitation_link(actor.invitation_mail)
 
 
 @then("it gives the user's e-mail address as username")
-def username_is_address(newcomer: Newcomer) -> None:
-    assert newcomer.invitation_mail is not None
-    assert extract.username(newcomer.invitation_mail) == newcomer.email
+def username_is_address(actor: Actor) -> None:
+    assert actor.invitation_mail is not None
+    assert extract.username(actor.invitation_mail) == actor.email
 
 
 @then("it gives an initial password")
-def gives_initial_password(newcomer: Newcomer) -> None:
-    assert newcomer.invitation_mail is not None
-    password = extract.initial_password(newcomer.invitation_mail)
-    assert len(password.reveal()) >= 12, "the initial password is shorter than the policy's 12 characters"
+def gives_initial_password(actor: Actor) -> None:
+    assert actor.invitation_mail is not None
+    long_enough = len(extract.initial_password(actor.invitation_mail).reveal()) >= POLICY_MIN_LENGTH
+    assert long_enough, f"the initial password is shorter than the policy's {POLICY_MIN_LENGTH} characters"
 
 
 @given("the invited user has confirmed the invitation from the e-mail")
-def confirm_invitation(newcomer: Newcomer, inbox: ScenarioInbox, page: Page) -> None:
-    if newcomer.invitation_mail is None:
-        newcomer.invitation_mail = inbox.wait_for(newcomer.email, INVITATION_SUBJECT)
-    newcomer.invitation_link = extract.invitation_link(newcomer.invitation_mail)
-    newcomer.initial_password = extract.initial_password(newcomer.invitation_mail)
-    newcomer.password = newcomer.initial_password
-    page.goto(newcomer.invitation_link)
+def invitation_confirmed(actor: Actor, inbox: ScenarioInbox, page: Page) -> None:
+    confirm_invitation(actor, inbox, page)
 
 
 @when("the invitation link is opened a second time")
-def open_link_again(newcomer: Newcomer, page: Page) -> None:
-    assert newcomer.invitation_link is not None
-    InvitationRefusal(page).open(newcomer.invitation_link)
+def open_link_again(actor: Actor, page: Page) -> None:
+    assert actor.invitation_link is not None
+    InvitationRefusal(page).open(actor.invitation_link)
 
 
 @then("the portal says the invitation has already been used")

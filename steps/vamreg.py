@@ -5,11 +5,11 @@ from __future__ import annotations
 from playwright.sync_api import Page, expect
 from pytest_bdd import parsers, then, when
 
-from fixtures.config import UatConfig
-from fixtures.users import TestUser
-from pages.keycloak import LoginPage, LoginUsernamePage, Onboarding
+from pages.keycloak import KeycloakScreens, LoginPage, LoginUsernamePage
 from pages.portal.dashboard import PortalDashboard
 from pages.vamreg.home import VamregHome
+from support.actor import Actor
+from support.config import UatConfig
 
 
 @when(parsers.parse('they open "{application}" from its tile on the dashboard'))
@@ -19,19 +19,19 @@ def open_from_tile(page: Page, application: str) -> None:
 
 @when("they open VAMREG by its direct link")
 def open_direct_link(page: Page, uat_config: UatConfig) -> None:
-    page.goto(uat_config.vamreg_url)
+    VamregHome(page).open(uat_config.vamreg_url)
 
 
 @then("they are asked to sign in")
-def asked_to_sign_in(onboarding: Onboarding) -> None:
-    onboarding.expect_one_of(LoginUsernamePage, LoginPage)
+def asked_to_sign_in(keycloak_screens: KeycloakScreens) -> None:
+    keycloak_screens.wait_for_one_of(LoginUsernamePage, LoginPage)
 
 
 @then("VAMREG opens for that user and their organisation")
-def vamreg_opens(page: Page, member: TestUser) -> None:
+def vamreg_opens(page: Page, actor: Actor) -> None:
     home = VamregHome(page)
-    expect(home.user_email).to_have_text(member.email)
-    expect(home.organisations).to_contain_text(member.organizations)
+    expect(home.user_email).to_have_text(actor.email)
+    expect(home.organisations).to_contain_text(actor.user.organizations)
 
 
 @then("they were not asked to sign in again")

@@ -34,7 +34,6 @@ class ApiKeysPage:
         self.heading = page.get_by_role("heading", level=1)
         self.notices = page.get_by_test_id("notice")
         self.rows = page.get_by_test_id("api-key-row")
-        self.no_api_keys = page.get_by_test_id("no-api-keys")
         self.create_api_key_button = page.get_by_role("button", name="Create API key")
 
     def open(self, famhp_connect_url: str) -> None:
@@ -58,6 +57,10 @@ class ApiKeysPage:
     def created_by(self, email: str) -> Locator:
         """The rows of the keys this user created (the "Created by" column shows their e-mail address)."""
         return self.rows.filter(has=self.page.get_by_test_id("api-key-created-by").get_by_text(email, exact=True))
+
+    def names_created_by(self, email: str) -> Locator:
+        """The name cells of the keys this user created."""
+        return self.created_by(email).get_by_test_id("api-key-name")
 
     def active_created_by(self, email: str) -> Locator:
         """Those of them that can still be revoked."""

@@ -20,7 +20,6 @@ class CreateApiKeyForm:
         self.organisation_options = self.organisation_select.locator("option:not([value=''])")
         self.form_errors = page.get_by_test_id("form-errors")
         self.name_error = page.get_by_test_id("error-name")
-        self.organisation_error = page.get_by_test_id("error-organization")
         # shown instead of the form to a user with no organisation where they manage API keys
         self.no_organisations = page.get_by_test_id("no-organizations")
         self._save = page.get_by_role("button", name="Save", exact=True)

@@ -26,11 +26,6 @@ class InviteUserForm:
         self.form_errors = page.get_by_test_id("form-errors")
         self.failure = page.get_by_test_id("form-failure")
         self.field_errors = page.locator("[data-testid^='error-']")
-        self.email_error = page.get_by_test_id("error-email")
-        self.first_name_error = page.get_by_test_id("error-first_name")
-        self.last_name_error = page.get_by_test_id("error-last_name")
-        self.organisation_error = page.get_by_test_id("error-organization")
-        self.roles_error = page.get_by_test_id("error-roles")
         self._send = page.get_by_role("button", name="Send invitation")
         self._cancel = page.get_by_role("link", name="Cancel")
 

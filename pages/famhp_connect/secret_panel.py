@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from playwright.sync_api import Locator, Page
 
-from fixtures.secrets import Secret
+from support.secrets import Secret
 
 
 class ApiKeySecretPanel:
@@ -18,7 +18,6 @@ class ApiKeySecretPanel:
         # "<key name> – <organisation>"
         self.key_title = self.panel.get_by_role("heading")
         self.warning = self.panel.get_by_role("alert")
-        self.copy_result = page.get_by_test_id("copy-result")
         self._copy = self.panel.get_by_role("button", name="Copy", exact=True)
         self._done = page.get_by_role("link", name="Done", exact=True)
 

@@ -21,7 +21,6 @@ class UsersPage:
         self.notices = page.get_by_test_id("notice")
         self.search_input = page.get_by_label("Search users")
         self.rows = page.get_by_test_id("user-row")
-        self.no_users = page.get_by_test_id("no-users")
         self.invite_button = page.get_by_role("button", name="Invite user")
         self._search_button = page.get_by_role("search").get_by_role("button", name="Search", exact=True)
 
@@ -53,6 +52,3 @@ class UsersPage:
         form.fill(email, first_name, last_name, organisation, roles)
         form.send()
         return form
-
-    def resend_invitation(self, email: str) -> None:
-        self.row(email).get_by_role("button", name="Resend invitation").click()

@@ -1,5 +1,5 @@
-"""Page objects for Keycloak's login screens (one class per `body[data-page-id]`) and the onboarding
-driver that picks the right one."""
+"""Page objects for Keycloak's login screens (one class per `body[data-page-id]`), and `KeycloakScreens`, which
+hands out the one the browser shows."""
 
 from pages.keycloak.base import (
     DEFAULT_TIMEOUT_MS,
@@ -12,9 +12,9 @@ from pages.keycloak.error import ErrorPage
 from pages.keycloak.info import InfoPage
 from pages.keycloak.login import LoginPage, LoginUsernamePage
 from pages.keycloak.logout import LogoutConfirmPage
-from pages.keycloak.onboarding import Onboarding, UnknownKeycloakPageError
 from pages.keycloak.otp import OtpPage
 from pages.keycloak.registry import KEYCLOAK_PAGES, PAGE_CLASSES
+from pages.keycloak.screens import KeycloakScreens, UnknownKeycloakPageError
 from pages.keycloak.terms import TermsPage
 from pages.keycloak.totp_setup import TotpSetupPage
 from pages.keycloak.update_password import UpdatePasswordPage
@@ -27,10 +27,10 @@ __all__ = [
     "ErrorPage",
     "InfoPage",
     "KeycloakPage",
+    "KeycloakScreens",
     "LoginPage",
     "LoginUsernamePage",
     "LogoutConfirmPage",
-    "Onboarding",
     "OtpPage",
     "PageTransitionError",
     "TermsPage",

@@ -1,11 +1,10 @@
-"""What every Keycloak login screen shares: its `body[data-page-id]`, page-level messages, the language
-selector, and a deadline-bound wait until the browser shows the screen."""
+"""What every Keycloak login screen shares: its `body[data-page-id]`, its password fields, and a deadline-bound
+wait until the browser shows the screen."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
 from typing import ClassVar, Protocol, Self
-from urllib.parse import parse_qs, urlsplit
 
 from playwright.sync_api import Error as PlaywrightError
 from playwright.sync_api import Locator, Page
@@ -17,7 +16,7 @@ _PAGE_ID_IS = "expected => document.body !== null && document.body.dataset.pageI
 
 
 class Revealable(Protocol):
-    """A secret wrapper (see `fixtures.secrets.Secret`): masked when printed, `.reveal()` gives the value."""
+    """A secret wrapper (see `support.secrets.Secret`): masked when printed, `.reveal()` gives the value."""
 
     def reveal(self) -> str: ...
 
@@ -61,15 +60,6 @@ class KeycloakPage:
         self.page = page
         self.timeout_ms = timeout_ms
         self.title = page.locator("#kc-page-title")
-        # keycloak.v2 (PatternFly 5) alerts, and the deprecated v1 theme's (PatternFly 4) as a fallback
-        self.alert = page.locator(".pf-v5-c-alert, .pf-c-alert")
-        self.error_alert = page.locator(".pf-v5-c-alert.pf-m-danger, .pf-c-alert.pf-m-danger")
-        # the texts of page-level alerts and of field errors alike
-        self.feedback_texts = page.locator(".kc-feedback-text")
-        self.attempted_username = page.locator("#kc-attempted-username")
-        self._restart_login = page.locator("#reset-login")
-        self._locale_selector = page.locator("select#login-select-toggle")
-        self._locale_options = self._locale_selector.locator("option")
         self._password_inputs = page.locator("input[type=password]")
 
     def __repr__(self) -> str:
@@ -88,10 +78,6 @@ class KeycloakPage:
             ) from None
         return self
 
-    def is_current(self) -> bool:
-        """Whether the browser shows this screen right now (no waiting)."""
-        return current_page_id(self.page, timeout_ms=1_000) == self.PAGE_ID
-
     def identity_provider(self, alias: str) -> Locator:
         """The button of an identity provider (itsme, eID, ...) by its Keycloak alias."""
         return self.page.locator(f"#social-{alias}")
@@ -100,38 +86,12 @@ class KeycloakPage:
         """What a screenshot of this screen must mask: password fields here; subclasses add their own."""
         return [self._password_inputs]
 
-    def current_locale(self) -> str:
-        """The language the screen is rendered in (`<html lang>`), e.g. 'en' or 'nl'."""
-        return self.page.locator("html").get_attribute("lang") or ""
-
-    def offered_locales(self) -> list[str]:
-        """The locale codes the language selector offers (empty when the realm offers one language)."""
-        return [code for code in (_locale_of(url) for url in self._locale_option_urls()) if code]
-
-    def choose_locale(self, code: str) -> None:
-        """Pick a language in the selector by its code ('nl'), as a user would; the screen reloads in it."""
-        target = next((url for url in self._locale_option_urls() if _locale_of(url) == code), None)
-        if target is None:
-            offered = ", ".join(self.offered_locales()) or "none"
-            raise LookupError(f"page '{self.PAGE_ID}' offers no locale {code!r} (offered: {offered})")
-        self._transition(lambda: self._locale_selector.select_option(value=target), f"choosing locale {code}")
-
-    def restart_login(self) -> None:
-        """Start over from the username (the control next to the attempted username)."""
-        self._transition(self._restart_login.click, "restarting the login")
-
-    def _locale_option_urls(self) -> list[str]:
-        if self._locale_selector.count() == 0:
-            return []
-        urls: list[str] = self._locale_options.evaluate_all("options => options.map(option => option.value)")
-        return urls
-
     def _transition(self, action: Callable[[], object], what: str) -> None:
         """Run an action that makes the browser load a new document, and wait until that document is in.
 
         Every action here is a form post or a link: the server answers with a new document, even when it
         shows the same screen again with an error. Waiting for it keeps the next step from reading the old
-        document (and `Onboarding.current()` from handing out the screen just left).
+        document (and `KeycloakScreens.current()` from handing out the screen just left).
         """
         acted = False
         try:
@@ -145,9 +105,3 @@ class KeycloakPage:
                 f"{what} on page '{self.PAGE_ID}' loaded no new page within {self.timeout_ms / 1000:.1f} s "
                 f"(still at {self.page.url})"
             ) from None
-
-
-def _locale_of(option_url: str) -> str | None:
-    """The `kc_locale` parameter of a language option's URL (the option's only language-neutral mark)."""
-    values = parse_qs(urlsplit(option_url).query).get("kc_locale")
-    return values[0] if values else None

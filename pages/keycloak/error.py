@@ -8,14 +8,10 @@ from pages.keycloak.base import DEFAULT_TIMEOUT_MS, KeycloakPage
 
 
 class ErrorPage(KeycloakPage):
-    """The error message, and a link back to the application when Keycloak knows it."""
+    """The error message."""
 
     PAGE_ID = "login-error"
 
     def __init__(self, page: Page, timeout_ms: float = DEFAULT_TIMEOUT_MS) -> None:
         super().__init__(page, timeout_ms)
         self.message = page.locator("#kc-error-message .instruction")
-        self._back_to_application = page.locator("#backToApplication")
-
-    def back_to_application(self) -> None:
-        self._transition(self._back_to_application.click, "going back to the application")

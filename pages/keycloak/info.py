@@ -17,11 +17,7 @@ class InfoPage(KeycloakPage):
         self.message = page.locator("#kc-info-message .instruction")
         # neither link has an id when it means "proceed with the required actions"
         self._proceed = page.locator("#kc-info-message a:not(#backToApplication)")
-        self._back_to_application = page.locator("#backToApplication")
 
     def proceed(self) -> None:
         """Follow "Click here to proceed" (after a link from an execute-actions e-mail)."""
         self._transition(self._proceed.first.click, "proceeding from the information page")
-
-    def back_to_application(self) -> None:
-        self._transition(self._back_to_application.click, "going back to the application")

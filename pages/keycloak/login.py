@@ -16,7 +16,6 @@ class LoginUsernamePage(KeycloakPage):
     def __init__(self, page: Page, timeout_ms: float = DEFAULT_TIMEOUT_MS) -> None:
         super().__init__(page, timeout_ms)
         self.username_input = page.locator("#username")
-        self.username_error = page.locator("#input-error-username")
         self._sign_in = page.locator("#kc-login")
 
     def submit_username(self, username: str) -> None:
@@ -33,10 +32,6 @@ class LoginPage(KeycloakPage):
         super().__init__(page, timeout_ms)
         self.username_input = page.locator("#username")
         self.password_input = page.locator("#password")
-        self.remember_me = page.locator("#rememberMe")
-        # "Invalid username or password": under the username on the classic form, under the password
-        # on the password-only form
-        self.credentials_error = page.locator("#input-error-username, #input-error-password")
         self._sign_in = page.locator("#kc-login")
 
     def sign_in(self, username: str, password: SecretText) -> None:

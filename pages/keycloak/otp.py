@@ -20,8 +20,6 @@ class OtpPage(KeycloakPage):
         self.code_error = page.locator(
             "#input-error-otp, .pf-v5-c-alert.pf-m-danger .kc-feedback-text, .pf-c-alert.pf-m-danger"
         )
-        # one tile per OTP device, shown only when the user has more than one
-        self.device_choices = page.locator("[id^='kc-otp-credential-']")
         self._sign_in = page.locator("#kc-login")
 
     def secret_locators(self) -> list[Locator]:

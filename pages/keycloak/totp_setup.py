@@ -7,8 +7,8 @@ import re
 
 from playwright.sync_api import Locator, Page
 
-from fixtures.secrets import Secret, register_totp_secret
 from pages.keycloak.base import DEFAULT_TIMEOUT_MS, KeycloakPage, SecretText, _plain
+from support.secrets import Secret, register_totp_secret
 
 
 class TotpSetupPage(KeycloakPage):
@@ -20,14 +20,10 @@ class TotpSetupPage(KeycloakPage):
         super().__init__(page, timeout_ms)
         self.qr_code = page.locator("#kc-totp-secret-qr-code")
         self.manual_key = page.locator("#kc-totp-secret-key")
-        # the OTP policy the page announces in manual mode (type, algorithm, digits, period)
-        self.policy_details = page.locator("#kc-totp-type, #kc-totp-algorithm, #kc-totp-digits, #kc-totp-period")
         self.code_input = page.locator("#totp")
         self.device_name_input = page.locator("#userLabel")
         self.code_error = page.locator("#input-error-otp-code")
-        self.device_name_error = page.locator("#input-error-otp-label")
         self._unable_to_scan = page.locator("#mode-manual")
-        self._scan_instead = page.locator("#mode-barcode")
         self._submit = page.locator("#saveTOTPBtn")
 
     def secret_locators(self) -> list[Locator]:
@@ -41,10 +37,6 @@ class TotpSetupPage(KeycloakPage):
         after a refused code)."""
         if not self.shows_manual_key():
             self._transition(self._unable_to_scan.click, "switching to the manual key")
-
-    def switch_to_qr_code(self) -> None:
-        if self.shows_manual_key():
-            self._transition(self._scan_instead.click, "switching back to the QR code")
 
     def manual_key_text(self) -> Secret:
         """The Base32 key the page shows for typing by hand, without its grouping spaces."""

@@ -22,7 +22,6 @@ class UpdatePasswordPage(KeycloakPage):
         super().__init__(page, timeout_ms)
         self.new_password_input = page.locator("#password-new")
         self.confirmation_input = page.locator("#password-confirm")
-        self.sign_out_other_devices = page.locator("#logout-sessions")
         self.new_password_error = page.locator("#input-error-container-password-new .kc-feedback-text")
         self.confirmation_error = page.locator("#input-error-container-password-confirm .kc-feedback-text")
         self.policy_error = page.locator(

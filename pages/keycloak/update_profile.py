@@ -17,9 +17,6 @@ class UpdateProfilePage(KeycloakPage):
         self.first_name_input = page.locator("#firstName")
         self.last_name_input = page.locator("#lastName")
         self.email_input = page.locator("#email")
-        self.first_name_error = page.locator("#input-error-firstName")
-        self.last_name_error = page.locator("#input-error-lastName")
-        self.email_error = page.locator("#input-error-email")
         # keycloak.v2 gives this submit button no id
         self._submit = page.locator("#kc-update-profile-form #kc-form-buttons [type=submit]:not([name=cancel-aia])")
 

@@ -18,7 +18,6 @@ class PortalDashboard:
         self.organisations = page.get_by_test_id("portal-organizations").locator("li")
         self.tiles = page.locator('[data-testid^="tile-"]')
         self.tile_titles = page.get_by_test_id("application-name")
-        self.no_applications = page.get_by_test_id("no-applications")
         self._sign_out = page.get_by_role("button", name="Sign out")
 
     def open(self, portal_url: str) -> None:

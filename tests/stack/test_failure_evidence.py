@@ -12,9 +12,9 @@ import zipfile
 
 import pytest
 
-from fixtures.config import load_config
-from fixtures.users import TestUser, user_provider
 from stack.settings import PROJECT_ROOT
+from support.config import load_config
+from support.users import TestUser, user_provider
 
 pytestmark = [pytest.mark.stack, pytest.mark.browser, pytest.mark.slow]
 

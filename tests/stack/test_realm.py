@@ -1,4 +1,4 @@
-"""The realm `famhp-externals` is configured like FAMHP's External Keycloak (DESIGN.md §2)."""
+"""The realm `famhp-externals` is configured like FAMHP's External Keycloak (README, "The reference stack")."""
 
 from __future__ import annotations
 

@@ -8,9 +8,9 @@ from email.message import EmailMessage
 
 import pytest
 
-from fixtures.mail.addresses import unique_address
-from fixtures.mail.extract import initial_password, invitation_link, username
-from fixtures.mail.mailpit import MailpitInbox
+from support.mail.addresses import unique_address
+from support.mail.extract import initial_password, invitation_link, username
+from support.mail.mailpit import MailpitInbox
 
 pytestmark = pytest.mark.stack
 

@@ -9,24 +9,24 @@ import httpx
 import pytest
 from playwright.sync_api import Browser, Page, expect
 
-from fixtures.authenticator import VirtualAuthenticator
-from fixtures.config import UatConfig, load_config
-from fixtures.connect_api import ConnectApi
-from fixtures.keycloak_admin import KeycloakAdmin
-from fixtures.mail import open_inbox
-from fixtures.mail.addresses import unique_address
-from fixtures.mail.extract import invitation_link
-from fixtures.users import (
-    INVITATION_SUBJECT,
+from pages.famhp_connect import ApiKeySecretPanel, ApiKeysPage, ConnectTabs
+from pages.keycloak import KeycloakScreens
+from pages.portal import PortalDashboard
+from support.api_client import ConnectApi
+from support.authenticator import VirtualAuthenticator
+from support.config import UatConfig, load_config
+from support.keycloak_admin import KeycloakAdmin
+from support.mail import open_inbox
+from support.mail.addresses import unique_address
+from support.mail.extract import INVITATION_SUBJECT, invitation_link
+from support.tasks import sign_in
+from support.users import (
     InvitationRefused,
     InviteUiProvider,
     KeycloakAdminProvider,
     TestUser,
     UserRegistry,
 )
-from pages.famhp_connect import ApiKeySecretPanel, ApiKeysPage, ConnectTabs
-from pages.keycloak import Onboarding
-from pages.portal import PortalDashboard
 from tests.stack.helpers import forget_in_apps_database
 
 pytestmark = [pytest.mark.stack]
@@ -62,10 +62,9 @@ def sign_in_with_code(page: Page, config: UatConfig, user: TestUser) -> None:
     assert user.totp_secret is not None
     phone = VirtualAuthenticator(look_around=config.otp_look_around)
     phone.enrol_from_manual_key(user.totp_secret, config.authenticator_issuer, user.email)
-    onboarding = Onboarding(page, config.ui_timeout_ms)
-    onboarding.sign_in(user.email, user.password)
-    onboarding.otp().enter_code(phone.code_for(user.email))
-    onboarding.wait_until_left_keycloak()
+    screens = KeycloakScreens(page, config.ui_timeout_ms)
+    sign_in.sign_in_with_code(screens, phone, user.email, user.password)
+    screens.wait_until_left_keycloak()
 
 
 @pytest.mark.browser

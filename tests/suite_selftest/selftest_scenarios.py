@@ -9,8 +9,8 @@ from pathlib import Path
 import allure
 from pytest_bdd import given, scenarios, then
 
-from fixtures.mail.base import MailTimeout
-from fixtures.secrets import Secret
+from support.mail.base import MailTimeout
+from support.secrets import Secret
 
 scenarios(".")
 

@@ -6,7 +6,7 @@ import re
 
 import pytest
 
-from fixtures.mail.addresses import slug, unique_address
+from support.mail.addresses import slug, unique_address
 
 VALID = re.compile(r"^[a-z0-9.+_-]+@[a-z0-9.-]+\.[a-z]+$")
 

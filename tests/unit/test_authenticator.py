@@ -14,15 +14,14 @@ import pytest
 import segno
 from PIL import Image
 
-from fixtures.authenticator import (
+from support.authenticator import (
     AuthenticatorError,
     EnrolmentError,
     EnrolmentMismatch,
-    SharedStepLedger,
-    StepLedger,
     VirtualAuthenticator,
 )
-from fixtures.secrets import known_secret_bytes, known_secrets
+from support.otp_ledger import SharedStepLedger, StepLedger
+from support.secrets import known_secret_bytes, known_secrets
 
 
 class FakeClock:

@@ -11,14 +11,14 @@ from typing import Any
 
 import pytest
 
-from fixtures.config import (
+from support.config import (
     ConfigurationError,
     UatConfig,
     load_config,
     reference_stack_wanted,
 )
-from fixtures.secrets import Secret
-from fixtures.stack_discovery import StackDiscoveryError, parse_stack_status
+from support.secrets import Secret
+from support.stack_discovery import StackDiscoveryError, parse_stack_status
 
 TOTP_KEY = "MFRGGZDFMZTWQ2LKGAYTEMZUGU3DOOBZ"
 
@@ -38,7 +38,7 @@ mail_address_template = "qa+{tag}@demo.example"
 stack = "never"
 """
 
-# the shape `uat stack status --json` prints (see DESIGN.md, section 4)
+# the shape `uat stack status --json` prints (README, "The reference stack")
 STACK_STATUS: dict[str, Any] = {
     "running": True,
     "healthy": True,

@@ -7,8 +7,8 @@ from datetime import UTC, datetime
 
 import pytest
 
-from fixtures.mail.base import MailMessage
-from fixtures.mail.extract import (
+from support.mail.base import MailMessage
+from support.mail.extract import (
     MailContentError,
     credential,
     initial_password,
@@ -16,7 +16,7 @@ from fixtures.mail.extract import (
     links,
     username,
 )
-from fixtures.secrets import Secret, mask_text
+from support.secrets import Secret, mask_text
 
 LINK = "http://localhost:8000/invitations/tok_3f9a?lang=en&src=mail"
 

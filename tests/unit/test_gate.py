@@ -207,12 +207,12 @@ SAMPLES = {
         ("broken", "httpx.ConnectError: [Errno 111] Connection refused"),
         ("failed", "AssertionError: portal answered 503 Service Unavailable"),
     ],
-    "Environment: e-mail never arrived": [("broken", "fixtures.mail.base.MailTimeout: no message to x within 30 s")],
+    "Environment: e-mail never arrived": [("broken", "support.mail.base.MailTimeout: no message to x within 30 s")],
     "Environment: reference stack not healthy": [
-        ("broken", "fixtures.stack_discovery.StackNotRunning: the reference stack is not running")
+        ("broken", "support.stack_discovery.StackNotRunning: the reference stack is not running")
     ],
     "Environment: configuration or credentials refused": [
-        ("broken", "fixtures.keycloak_admin.KeycloakAdminError: 401 from the admin API")
+        ("broken", "support.keycloak_admin.KeycloakAdminError: 401 from the admin API")
     ],
     "Suite defect: the test code, not the product": [
         ("failed", "pages.keycloak.base.UnexpectedPageError: expected page 'login-terms', browser shows 'x'"),

@@ -15,8 +15,8 @@ from typing import Any
 import httpx
 import pytest
 
-from fixtures.mail import open_inbox
-from fixtures.mail.base import (
+from support.mail import open_inbox
+from support.mail.base import (
     Envelope,
     Inbox,
     MailAmbiguous,
@@ -25,9 +25,9 @@ from fixtures.mail.base import (
     MailTimeout,
     select_matches,
 )
-from fixtures.mail.extract import initial_password
-from fixtures.mail.imap import ImapInbox
-from fixtures.mail.mailpit import MailpitInbox
+from support.mail.extract import initial_password
+from support.mail.imap import ImapInbox
+from support.mail.mailpit import MailpitInbox
 
 NOW = datetime(2026, 11, 28, 9, 0, 0, tzinfo=UTC)
 
@@ -167,7 +167,7 @@ def test_progress_is_logged_during_long_waits(caplog: pytest.LogCaptureFixture) 
     ticks = iter(float(n) for n in range(0, 1000, 2))  # every look at the clock is 2 s later
     inbox = FakeInbox()
     inbox._monotonic = lambda: next(ticks)
-    with caplog.at_level(logging.INFO, logger="fixtures.mail.base"), pytest.raises(MailTimeout):
+    with caplog.at_level(logging.INFO, logger="support.mail.base"), pytest.raises(MailTimeout):
         inbox.wait_for("a@x.test", since=NOW, timeout=12)
     assert "still waiting for an e-mail to a@x.test" in caplog.text
 

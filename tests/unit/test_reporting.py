@@ -19,35 +19,35 @@ from allure_commons.model2 import TestStepResult as AllureStep
 
 from cli import report as report_cli
 from cli import scan_artifacts
-from fixtures import reporting
-from fixtures.secrets import Secret, forget_all_secrets, register_totp_secret
+from support.paths import NODE_BIN, PROJECT_ROOT
+from support.reporting import environment, guide, results, run_secrets, tags
+from support.secrets import Secret, forget_all_secrets, register_totp_secret
 from tests.suite_selftest.runner import PASSWORD, SelftestRun, standard_runs
 
-PROJECT_ROOT = Path(__file__).resolve().parents[2]
-ALLURE = PROJECT_ROOT / "node_modules" / ".bin" / "allure"
+ALLURE = NODE_BIN / "allure"
 
 
 # ---- tag conventions -------------------------------------------------------------------------------------------
 def test_a_quarantine_tag_carries_its_date() -> None:
-    assert reporting.parse_quarantine_tag("quarantine_until_2026-12-31") == date(2026, 12, 31)
-    assert reporting.parse_quarantine_tag("smoke") is None
+    assert tags.parse_quarantine_tag("quarantine_until_2026-12-31") == date(2026, 12, 31)
+    assert tags.parse_quarantine_tag("smoke") is None
 
 
 @pytest.mark.parametrize("tag", ["quarantine_until_2026-13-01", "quarantine_until_", "quarantine_until_next-week"])
 def test_a_malformed_quarantine_tag_stops_the_run_with_an_example(tag: str) -> None:
-    with pytest.raises(pytest.UsageError, match="quarantine_until_2026-12-31"):
-        reporting.parse_quarantine_tag(tag)
+    with pytest.raises(tags.TagError, match="quarantine_until_2026-12-31"):
+        tags.parse_quarantine_tag(tag)
 
 
 def test_an_owner_tag_names_the_owner() -> None:
-    assert reporting.parse_owner_tag("owner_identity-team") == "identity-team"
-    assert reporting.parse_owner_tag("onboarding") is None
-    with pytest.raises(pytest.UsageError):
-        reporting.parse_owner_tag("owner_")
+    assert tags.parse_owner_tag("owner_identity-team") == "identity-team"
+    assert tags.parse_owner_tag("onboarding") is None
+    with pytest.raises(tags.TagError):
+        tags.parse_owner_tag("owner_")
 
 
 @pytest.mark.parametrize(
-    ("tags", "severity"),
+    ("tag_names", "severity"),
     [
         ({"onboarding"}, "normal"),
         ({"smoke", "mfa"}, "critical"),
@@ -56,12 +56,12 @@ def test_an_owner_tag_names_the_owner() -> None:
         ({"trivial"}, "trivial"),
     ],
 )
-def test_severity_comes_from_the_tags(tags: set[str], severity: str) -> None:
-    assert reporting.severity_of(tags) == severity
+def test_severity_comes_from_the_tags(tag_names: set[str], severity: str) -> None:
+    assert tags.severity_of(tag_names) == severity
 
 
 def test_a_quarantine_covers_its_last_day() -> None:
-    quarantine = reporting.Quarantine(until=date(2026, 12, 31), owner="qa")
+    quarantine = tags.Quarantine(until=date(2026, 12, 31), owner="qa")
     assert not quarantine.expired(date(2026, 12, 31))
     assert quarantine.expired(date(2027, 1, 1))
 
@@ -69,11 +69,9 @@ def test_a_quarantine_covers_its_last_day() -> None:
 # ---- epics and the user guide --------------------------------------------------------------------------------
 def test_the_feature_folder_is_the_epic(tmp_path: Path) -> None:
     features = tmp_path / "features"
-    assert (
-        reporting.epic_of(features / "onboarding" / "first_login.feature", features) == "Onboarding of an invited user"
-    )
-    assert reporting.epic_of(features / "user_admin" / "x.feature", features) == "User admin"
-    assert reporting.epic_of(features / "top_level.feature", features) is None
+    assert guide.epic_of(features / "onboarding" / "first_login.feature", features) == "Onboarding of an invited user"
+    assert guide.epic_of(features / "user_admin" / "x.feature", features) == "User admin"
+    assert guide.epic_of(features / "top_level.feature", features) is None
 
 
 @pytest.mark.parametrize(
@@ -88,7 +86,7 @@ def test_the_feature_folder_is_the_epic(tmp_path: Path) -> None:
     ],
 )
 def test_the_guide_sections_are_read_from_the_feature_description(description: str, sections: list[str]) -> None:
-    assert reporting.user_guide_sections(description) == sections
+    assert guide.user_guide_sections(description) == sections
 
 
 def test_every_feature_names_the_guide_section_it_verifies() -> None:
@@ -98,18 +96,18 @@ def test_every_feature_names_the_guide_section_it_verifies() -> None:
         lines = feature.read_text(encoding="utf-8").splitlines()
         start = next(i for i, line in enumerate(lines) if line.strip().startswith("Feature:"))
         description = "\n".join(lines[start + 1 : start + 4])
-        if not reporting.user_guide_sections(description):
+        if not guide.user_guide_sections(description):
             missing.append(str(feature.relative_to(PROJECT_ROOT)))
     assert not missing, f"no 'User guide X.Y' in the description of {missing}"
 
 
 def test_a_guide_link_uses_the_configured_url_or_names_the_section() -> None:
-    name, url = reporting.user_guide_link("1.2", "https://guide.example/uat.html#s{section}")
+    name, url = guide.user_guide_link("1.2", "https://guide.example/uat.html#s{section}")
     assert (name, url) == (
         "User guide 1.2 — Installing a multi-factor authentication app",
         "https://guide.example/uat.html#s1.2",
     )
-    assert reporting.user_guide_link("9.9", None) == ("User guide 9.9", "#user-guide-9.9")
+    assert guide.user_guide_link("9.9", None) == ("User guide 9.9", "#user-guide-9.9")
 
 
 # ---- retries -------------------------------------------------------------------------------------------------------
@@ -124,13 +122,13 @@ def test_a_guide_link_uses_the_configured_url_or_names_the_section() -> None:
     ],
 )
 def test_retries_default_to_one_in_ci_and_none_locally(environ: dict[str, str], reruns: int) -> None:
-    assert reporting.default_reruns(environ) == reruns
+    assert results.default_reruns(environ) == reruns
 
 
 @pytest.mark.parametrize("value", ["two", "-1"])
 def test_a_wrong_retry_count_is_refused(value: str) -> None:
-    with pytest.raises(pytest.UsageError, match="UAT_RERUNS"):
-        reporting.default_reruns({"UAT_RERUNS": value})
+    with pytest.raises(results.RetryPolicyError, match="UAT_RERUNS"):
+        results.default_reruns({"UAT_RERUNS": value})
 
 
 def _result(status: Status, history_id: str = "h1", labels: list[Label] | None = None) -> AllureResult:
@@ -138,7 +136,7 @@ def _result(status: Status, history_id: str = "h1", labels: list[Label] | None =
 
 
 def test_a_pass_after_a_failed_attempt_is_written_as_flaky() -> None:
-    marker = reporting.ResultAdjustments()
+    marker = results.ResultAdjustments()
     first, second, other = _result(Status.FAILED), _result(Status.PASSED), _result(Status.PASSED, "h2")
     for result in (first, second, other):
         marker.report_result(result)
@@ -147,9 +145,9 @@ def test_a_pass_after_a_failed_attempt_is_written_as_flaky() -> None:
 
 
 def test_an_unexpired_quarantine_is_written_muted_and_an_expired_one_is_not() -> None:
-    marker = reporting.ResultAdjustments(today=lambda: date(2026, 6, 1))
-    active = _result(Status.FAILED, labels=[Label(reporting.QUARANTINE_LABEL, "2026-06-01")])
-    ended = _result(Status.FAILED, "h2", labels=[Label(reporting.QUARANTINE_LABEL, "2026-05-31")])
+    marker = results.ResultAdjustments(today=lambda: date(2026, 6, 1))
+    active = _result(Status.FAILED, labels=[Label(tags.QUARANTINE_LABEL, "2026-06-01")])
+    ended = _result(Status.FAILED, "h2", labels=[Label(tags.QUARANTINE_LABEL, "2026-05-31")])
     active.statusDetails = StatusDetails(message="AssertionError: x")
     marker.report_result(active)
     marker.report_result(ended)
@@ -171,7 +169,7 @@ def test_secrets_in_step_parameters_and_messages_are_masked_before_the_result_is
     result = _result(Status.FAILED)
     result.steps = [step]
     result.statusDetails = StatusDetails(message=f"AssertionError: {password.reveal()}", trace=password.reveal())
-    reporting.ResultAdjustments().report_result(result)
+    results.ResultAdjustments().report_result(result)
     written = json.dumps(attr.asdict(result))
     assert password.reveal() not in written
     assert [(p.name, p.value) for p in step.parameters] == [("label", "'***'")]
@@ -179,21 +177,21 @@ def test_secrets_in_step_parameters_and_messages_are_masked_before_the_result_is
 
 def test_a_step_keeps_only_its_gherkin_arguments_as_parameters() -> None:
     fixtures = [
-        Parameter("onboarding", "<pages.keycloak.onboarding.Onboarding object at 0x7ff79c9fbc90>"),
+        Parameter("onboarding", "<pages.keycloak.screens.KeycloakScreens object at 0x7ff79c9fbc90>"),
         Parameter("uat_config", "UatConfig(profile='local', portal_url='http://localhost:8000/portal')"),
     ]
     arguments = [Parameter("name", "'Acme key'"), Parameter("count", "3")]
     step = AllureStep(name="When they create a key", parameters=[*fixtures, *arguments])
     result = _result(Status.PASSED)
     result.steps = [step]
-    reporting.ResultAdjustments().report_result(result)
+    results.ResultAdjustments().report_result(result)
     assert [parameter.name for parameter in step.parameters] == ["name", "count"]
 
 
 # ---- environment -------------------------------------------------------------------------------------------------
 def test_environment_properties_are_escaped_and_masked() -> None:
     password = Secret("Env#Secret-in-a-url-42")
-    text = reporting.properties_text(
+    text = environment.properties_text(
         {"target.portal": f"https://user:{password.reveal()}@portal.example/p", "a key": "C:\\temp", "name": "Zoë"}
     )
     assert password.reveal() not in text
@@ -203,9 +201,9 @@ def test_environment_properties_are_escaped_and_masked() -> None:
 
 
 def test_the_commit_comes_from_ci_first() -> None:
-    assert reporting.git_commit({"GITHUB_SHA": "abc123"}) == "abc123"
-    assert reporting.git_commit({"CI_COMMIT_SHA": "def456"}) == "def456"
-    assert len(reporting.git_commit({}).split("-")[0]) in (40, 7) or reporting.git_commit({}) == "unknown"
+    assert environment.git_commit({"GITHUB_SHA": "abc123"}) == "abc123"
+    assert environment.git_commit({"CI_COMMIT_SHA": "def456"}) == "def456"
+    assert len(environment.git_commit({}).split("-")[0]) in (40, 7) or environment.git_commit({}) == "unknown"
 
 
 def test_the_target_environment_names_urls_and_never_credentials() -> None:
@@ -225,7 +223,7 @@ def test_the_target_environment_names_urls_and_never_credentials() -> None:
         mail_backend, mailpit_url, imap_host, imap_port, imap_security = "imap", None, "imap.example", 993, "ssl"
         imap_password = Secret("Imap#Password-123")
 
-    values = reporting.target_environment(Config())
+    values = environment.target_environment(Config())
     assert values["realm"] == "famhp-externals" and values["mail.imap"] == "imap.example:993 (ssl)"
     assert "Imap#Password-123" not in json.dumps(values)
 
@@ -241,7 +239,7 @@ def clean_registry() -> Iterator[None]:
 def test_the_run_secrets_are_written_for_the_owner_only(tmp_path: Path, clean_registry: None) -> None:
     Secret("Recorded#Password-1")
     register_totp_secret("JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP")
-    recorder = reporting.RunSecretsRecorder(tmp_path / "secrets", "gw0")
+    recorder = run_secrets.RunSecretsRecorder(tmp_path / "secrets", "gw0")
     recorder.record()
     assert stat.S_IMODE(recorder.path.stat().st_mode) == 0o600
     assert stat.S_IMODE(recorder.path.parent.stat().st_mode) == 0o700

@@ -9,7 +9,7 @@ import secrets as std_secrets
 import pytest
 from pydantic import BaseModel
 
-from fixtures.secrets import (
+from support.secrets import (
     MASK,
     Secret,
     SecretMaskingFilter,

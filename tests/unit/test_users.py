@@ -15,11 +15,11 @@ from typing import Any
 import httpx
 import pytest
 
-from fixtures.config import ConfigurationError, UatConfig, load_config
-from fixtures.connect_api import API_KEY_HEADER, ConnectApi
-from fixtures.keycloak_admin import KeycloakAdmin, KeycloakAdminError
-from fixtures.secrets import Secret, known_secrets
-from fixtures.users import (
+from support.api_client import API_KEY_HEADER, ConnectApi
+from support.config import ConfigurationError, UatConfig, load_config
+from support.keycloak_admin import KeycloakAdmin, KeycloakAdminError
+from support.secrets import Secret, known_secrets
+from support.users import (
     InviteUiProvider,
     KeycloakAdminProvider,
     NoMatchingAccount,

@@ -1,0 +1,21 @@
+"""The suite's configuration: settings from the command line, UAT_* variables, .env, the running reference stack
+and the committed profile, checked all at once (`load_config`)."""
+
+from support.config.loading import load_config, reference_stack_wanted
+from support.config.model import (
+    DEFAULT_PROFILE,
+    REFERENCE_STACK_PROFILE,
+    ConfigurationError,
+    UatConfig,
+    env_name,
+)
+
+__all__ = [
+    "DEFAULT_PROFILE",
+    "REFERENCE_STACK_PROFILE",
+    "ConfigurationError",
+    "UatConfig",
+    "env_name",
+    "load_config",
+    "reference_stack_wanted",
+]

@@ -1,0 +1,118 @@
+"""What a run's configuration is: `UatConfig`, the one error that lists every problem, and the names of the
+settings' environment variables."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field, fields
+from pathlib import Path
+from typing import Literal
+
+from support.secrets import MASK, Secret
+
+ENV_PREFIX = "UAT_"
+DEFAULT_PROFILE = "local"
+REFERENCE_STACK_PROFILE = "local"
+
+UserProvider = Literal["keycloak-admin", "invite-ui", "preprovisioned"]
+MailBackend = Literal["mailpit", "imap"]
+ImapSecurity = Literal["ssl", "starttls", "none"]
+StackMode = Literal["auto", "never"]
+
+USER_PROVIDERS: tuple[str, ...] = ("keycloak-admin", "invite-ui", "preprovisioned")
+MAIL_BACKENDS: tuple[str, ...] = ("mailpit", "imap")
+IMAP_SECURITIES: tuple[str, ...] = ("ssl", "starttls", "none")
+STACK_MODES: tuple[str, ...] = ("auto", "never")
+IMAP_DEFAULT_PORTS = {"ssl": 993, "starttls": 143, "none": 143}
+
+# The URLs that say "this run targets a deployment"; giving any of them explicitly turns off the
+# automatic start of the reference stack.
+DEPLOYMENT_URL_FIELDS = ("portal_url", "famhp_connect_url", "vamreg_url", "api_url", "keycloak_url")
+
+
+class ConfigurationError(Exception):
+    """The configuration cannot drive a run; `problems` lists every reason, each naming its variable."""
+
+    def __init__(
+        self, problems: Sequence[str], *, profile: str | None = None, reference_stack_down: bool = False
+    ) -> None:
+        self.problems = tuple(problems)
+        self.profile = profile
+        self.reference_stack_down = reference_stack_down
+        count = len(self.problems)
+        where = f" (profile '{profile}')" if profile else ""
+        lines = [f"the UAT configuration{where} has {count} problem{'s' if count != 1 else ''}:"]
+        lines += [f"  - {problem}" for problem in self.problems]
+        lines.append(
+            "Set values as UAT_* environment variables, in .env at the project root, or in "
+            f"environments/{profile or '<profile>'}.toml."
+        )
+        super().__init__("\n".join(lines))
+
+
+@dataclass(frozen=True)
+class UatConfig:
+    """Everything a run needs to reach its target. Secrets are `Secret`s; `origins` says where each
+    value came from (for `uat doctor`)."""
+
+    profile: str
+    portal_url: str
+    famhp_connect_url: str
+    vamreg_url: str
+    api_url: str
+    keycloak_url: str
+    realm: str
+    authenticator_issuer: str
+    user_provider: UserProvider
+    keycloak_admin_username: str | None
+    keycloak_admin_password: Secret | None
+    keycloak_admin_realm: str
+    org_admin_email: str | None
+    org_admin_password: Secret | None
+    org_admin_totp_secret: Secret | None
+    preprovisioned_users: Path | None
+    mail_backend: MailBackend
+    mailpit_url: str | None
+    imap_host: str | None
+    imap_port: int
+    imap_user: str | None
+    imap_password: Secret | None
+    imap_security: ImapSecurity
+    imap_folder: str
+    mail_address_template: str
+    mail_timeout_s: float
+    ui_timeout_ms: int
+    otp_look_around: int
+    browser_executable: Path | None
+    stack: StackMode
+    origins: Mapping[str, str] = field(default_factory=dict, repr=False, compare=False)
+    explicit: frozenset[str] = field(default=frozenset(), repr=False, compare=False)
+
+    @property
+    def uses_reference_stack(self) -> bool:
+        """Profile local with no deployment URL given explicitly: the run targets the bundled stack."""
+        return self.profile == REFERENCE_STACK_PROFILE and not self.explicit & set(DEPLOYMENT_URL_FIELDS)
+
+    def require(self, *names: str, purpose: str) -> None:
+        """Fail with one ConfigurationError naming every unset field that `purpose` needs."""
+        missing = [
+            f"{env_name(name)} is not set ({purpose} needs it)" for name in names if getattr(self, name) in (None, "")
+        ]
+        if missing:
+            raise ConfigurationError(missing, profile=self.profile)
+
+    def describe(self) -> str:
+        """One line per setting, secrets masked, with the value's origin."""
+        lines = []
+        for item in fields(self):
+            if item.name in ("origins", "explicit"):
+                continue
+            value = getattr(self, item.name)
+            shown = MASK if isinstance(value, Secret) else ("-" if value is None else str(value))
+            lines.append(f"{env_name(item.name):<28} {shown:<52} {self.origins.get(item.name, 'default')}")
+        return "\n".join(lines)
+
+
+def env_name(field_name: str) -> str:
+    """The environment variable a setting is read from: `imap_host` -> `UAT_IMAP_HOST`."""
+    return f"{ENV_PREFIX}{field_name.upper()}"

@@ -1,0 +1,208 @@
+"""Every setting of the suite: its name, how its raw value is parsed and checked, its default, and which
+settings a run needs for its user provider and mail backend. A parser raises `InvalidValue` with a reason that
+reads after "UAT_X=<value> ..."."""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import re
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit
+
+from support.config.model import DEFAULT_PROFILE, IMAP_SECURITIES, MAIL_BACKENDS, STACK_MODES, USER_PROVIDERS
+from support.paths import PROJECT_ROOT
+from support.secrets import Secret, register_totp_secret
+
+PLACEHOLDER = re.compile(r"^<[^<>]*>$")
+_EMAIL = re.compile(r"^[A-Za-z0-9.!#$%&'*+/=?^_`{|}~-]+@[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?(?:\.[A-Za-z0-9-]+)+$")
+_PROFILE_NAME = re.compile(r"^[a-z0-9][a-z0-9_-]*$")
+_BASE32 = re.compile(r"^[A-Z2-7]+=*$")
+
+
+class InvalidValue(ValueError):
+    pass
+
+
+Parser = Callable[[Any], Any]
+
+
+def _text(value: Any) -> str:
+    if not isinstance(value, str):
+        raise InvalidValue(f"must be text, not {type(value).__name__}")
+    return value.strip()
+
+
+def _url(value: Any) -> str:
+    text = _text(value)
+    parts = urlsplit(text)
+    if parts.scheme not in ("http", "https") or not parts.hostname or any(c.isspace() for c in text):
+        raise InvalidValue("is not an http(s) URL with a host (e.g. https://host.example/path)")
+    return text.rstrip("/")
+
+
+def _choice(options: Sequence[str]) -> Parser:
+    def parse(value: Any) -> str:
+        text = _text(value).lower()
+        if text not in options:
+            raise InvalidValue(f"is not one of {', '.join(options)}")
+        return text
+
+    return parse
+
+
+def _integer(minimum: int, maximum: int) -> Parser:
+    def parse(value: Any) -> int:
+        if isinstance(value, bool) or not isinstance(value, int | str):
+            raise InvalidValue("is not a whole number")
+        try:
+            number = int(value)
+        except ValueError:
+            raise InvalidValue("is not a whole number") from None
+        if not minimum <= number <= maximum:
+            raise InvalidValue(f"is outside {minimum}..{maximum}")
+        return number
+
+    return parse
+
+
+def _positive_seconds(value: Any) -> float:
+    if isinstance(value, bool) or not isinstance(value, int | float | str):
+        raise InvalidValue("is not a number of seconds")
+    try:
+        number = float(value)
+    except ValueError:
+        raise InvalidValue("is not a number of seconds") from None
+    if not 0 < number <= 3600:
+        raise InvalidValue("must be more than 0 and at most 3600 seconds")
+    return number
+
+
+def _secret(value: Any) -> Secret:
+    if isinstance(value, Secret):
+        return value
+    return Secret(_text(value))
+
+
+def _totp_key(value: Any) -> Secret:
+    plain = value.reveal() if isinstance(value, Secret) else _text(value)
+    compact = re.sub(r"\s+", "", plain).upper()
+    # the value itself is never echoed: a malformed key is still a secret
+    if not _BASE32.match(compact) or len(compact.rstrip("=")) < 16:
+        raise InvalidValue("is not a Base32 TOTP key (letters A-Z and digits 2-7, at least 16 of them)")
+    try:
+        base64.b32decode(compact.rstrip("=") + "=" * (-len(compact.rstrip("=")) % 8))
+    except binascii.Error:
+        raise InvalidValue("is not a Base32 TOTP key (its length does not decode)") from None
+    register_totp_secret(compact)
+    return Secret(compact.rstrip("="))
+
+
+def _email(value: Any) -> str:
+    text = _text(value)
+    if not _EMAIL.match(text):
+        raise InvalidValue("is not an e-mail address")
+    return text
+
+
+def _host(value: Any) -> str:
+    text = _text(value)
+    if not text or "://" in text or any(c.isspace() or c in "/@" for c in text):
+        raise InvalidValue("is not a host name (give only the host, e.g. imap.example.org)")
+    return text
+
+
+def _existing_file(value: Any) -> Path:
+    path = Path(_text(value)).expanduser()
+    if not path.is_absolute():
+        path = PROJECT_ROOT / path
+    if not path.is_file():
+        raise InvalidValue(f"names no file ({path})")
+    return path
+
+
+def _address_template(value: Any) -> str:
+    text = _text(value)
+    if text.count("{tag}") != 1:
+        raise InvalidValue("must contain {tag} exactly once (e.g. qa+{tag}@example.org)")
+    leftover = text.replace("{tag}", "")
+    if "{" in leftover or "}" in leftover:
+        raise InvalidValue("may contain no placeholder other than {tag}")
+    if not _EMAIL.match(text.replace("{tag}", "scenario-1a2b3c")):
+        raise InvalidValue("does not give an e-mail address once {tag} is filled in")
+    return text.lower()
+
+
+def _imap_user(value: Any) -> str:
+    text = _text(value)
+    leftover = text.replace("{address}", "")
+    if "{" in leftover or "}" in leftover:
+        raise InvalidValue("may contain no placeholder other than {address}")
+    return text
+
+
+def parse_profile(value: Any) -> str:
+    text = _text(value).lower()
+    if not _PROFILE_NAME.match(text):
+        raise InvalidValue("is not a profile name (lower-case letters, digits, - and _)")
+    return text
+
+
+@dataclass(frozen=True)
+class Setting:
+    name: str
+    parse: Parser
+    default: Any = None
+
+
+SETTINGS: tuple[Setting, ...] = (
+    Setting("profile", parse_profile, DEFAULT_PROFILE),
+    Setting("portal_url", _url),
+    Setting("famhp_connect_url", _url),
+    Setting("vamreg_url", _url),
+    Setting("api_url", _url),
+    Setting("keycloak_url", _url),
+    Setting("realm", _text),
+    Setting("authenticator_issuer", _text),
+    Setting("user_provider", _choice(USER_PROVIDERS)),
+    Setting("keycloak_admin_username", _text),
+    Setting("keycloak_admin_password", _secret),
+    Setting("keycloak_admin_realm", _text, "master"),
+    Setting("org_admin_email", _email),
+    Setting("org_admin_password", _secret),
+    Setting("org_admin_totp_secret", _totp_key),
+    Setting("preprovisioned_users", _existing_file),
+    Setting("mail_backend", _choice(MAIL_BACKENDS)),
+    Setting("mailpit_url", _url),
+    Setting("imap_host", _host),
+    Setting("imap_port", _integer(1, 65535)),
+    Setting("imap_user", _imap_user),
+    Setting("imap_password", _secret),
+    Setting("imap_security", _choice(IMAP_SECURITIES), "ssl"),
+    Setting("imap_folder", _text, "INBOX"),
+    Setting("mail_address_template", _address_template),
+    Setting("mail_timeout_s", _positive_seconds, 30.0),
+    Setting("ui_timeout_ms", _integer(100, 600_000), 15_000),
+    Setting("otp_look_around", _integer(0, 10), 1),
+    Setting("browser_executable", _existing_file),
+    Setting("stack", _choice(STACK_MODES), "auto"),
+)
+SETTING_NAMES = frozenset(setting.name for setting in SETTINGS)
+SECRET_PARSERS = (_secret, _totp_key)
+
+ALWAYS_NEEDED = (
+    "portal_url", "famhp_connect_url", "vamreg_url", "api_url", "keycloak_url", "realm",
+    "authenticator_issuer", "user_provider", "mail_backend", "mail_address_template",
+)  # fmt: skip
+NEEDED_BY_PROVIDER = {
+    "keycloak-admin": ("keycloak_admin_username", "keycloak_admin_password"),
+    "invite-ui": ("org_admin_email", "org_admin_password", "org_admin_totp_secret"),
+    "preprovisioned": ("preprovisioned_users",),
+}
+NEEDED_BY_BACKEND = {
+    "mailpit": ("mailpit_url",),
+    "imap": ("imap_host", "imap_user", "imap_password"),
+}

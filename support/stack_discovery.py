@@ -1,0 +1,211 @@
+"""Reads what the running reference stack offers (`uat stack status --json`) and turns it into
+configuration values. Talks to the stack only through that command, never by importing it."""
+
+from __future__ import annotations
+
+import fcntl
+import json
+import shutil
+import subprocess
+import sys
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from support.paths import STACK_STATE
+from support.secrets import Secret, register_totp_secret
+
+StatusRunner = Callable[[Sequence[str]], subprocess.CompletedProcess[str]]
+
+STATUS_TIMEOUT_S = 60.0
+
+# GreenMail runs with authentication disabled: any non-empty password opens the address's mailbox.
+GREENMAIL_ANY_PASSWORD = "greenmail-accepts-any-password"
+
+
+class StackDiscoveryError(Exception):
+    """The reference stack could not be asked, or its answer could not be understood."""
+
+
+class StackNotRunning(StackDiscoveryError):
+    """`uat stack status --json` answered, but the stack is not running."""
+
+
+@dataclass(frozen=True)
+class SeedUser:
+    email: str
+    password: Secret
+    totp_secret: Secret
+    roles: Mapping[str, tuple[str, ...]]
+    organizations: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class GreenMailEndpoint:
+    imap_host: str
+    imap_port: int
+    smtp_port: int
+    api_url: str
+
+
+@dataclass(frozen=True)
+class StackStatus:
+    """The parts of `uat stack status --json` the suite relies on."""
+
+    keycloak_url: str
+    realm: str
+    admin_username: str
+    admin_password: Secret
+    apps_base_url: str
+    mail_backend: str
+    mailpit_url: str | None
+    greenmail: GreenMailEndpoint | None
+    seed_users: tuple[SeedUser, ...]
+    realm_display_name: str | None
+    healthy: bool | None
+
+
+def uat_command() -> str:
+    """The `uat` script next to this interpreter, else the one on PATH."""
+    beside_python = Path(sys.executable).parent / "uat"
+    if beside_python.is_file():
+        return str(beside_python)
+    on_path = shutil.which("uat")
+    if on_path:
+        return on_path
+    raise StackDiscoveryError(
+        f"cannot find the `uat` command (looked in {beside_python.parent} and on PATH); "
+        "install the project (`pip install -e .`) or set the UAT_* values explicitly"
+    )
+
+
+def _run_status(command: Sequence[str]) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(list(command), capture_output=True, text=True, timeout=STATUS_TIMEOUT_S, check=False)
+
+
+def read_stack_status(runner: StatusRunner | None = None) -> StackStatus:
+    """Ask the reference stack what runs where. Raises `StackNotRunning` or `StackDiscoveryError`."""
+    command = [uat_command() if runner is None else "uat", "stack", "status", "--json"]
+    run = runner or _run_status
+    try:
+        completed = run(command)
+    except (OSError, subprocess.TimeoutExpired) as exc:
+        raise StackDiscoveryError(f"`{' '.join(command[1:])}` could not run: {exc}") from exc
+    if completed.returncode != 0:
+        said = (completed.stderr or completed.stdout or "").strip().splitlines()[-3:]
+        raise StackNotRunning(
+            f"`uat stack status --json` exited with {completed.returncode}: {' / '.join(said) or 'no output'}"
+        )
+    try:
+        payload = json.loads(completed.stdout)
+    except json.JSONDecodeError as exc:
+        raise StackDiscoveryError(f"`uat stack status --json` did not print JSON: {exc}") from exc
+    return parse_stack_status(payload)
+
+
+def parse_stack_status(payload: Mapping[str, Any]) -> StackStatus:
+    """Validate and type the JSON document; a missing key is a clear error, not a KeyError later."""
+    if payload.get("running") is False:
+        raise StackNotRunning("`uat stack status --json` reports running=false")
+    try:
+        keycloak = payload["keycloak"]
+        greenmail_raw = payload.get("greenmail")
+        mailpit_raw = payload.get("mailpit") or {}
+        greenmail = (
+            GreenMailEndpoint(
+                imap_host=str(greenmail_raw["imap_host"]),
+                imap_port=int(greenmail_raw["imap_port"]),
+                smtp_port=int(greenmail_raw["smtp_port"]),
+                api_url=str(greenmail_raw["api_url"]),
+            )
+            if greenmail_raw
+            else None
+        )
+        seed_users = tuple(_seed_user(raw) for raw in payload.get("seed_users") or ())
+        return StackStatus(
+            keycloak_url=str(keycloak["url"]),
+            realm=str(keycloak["realm"]),
+            admin_username=str(keycloak["admin_username"]),
+            admin_password=Secret(str(keycloak["admin_password"])),
+            apps_base_url=str(payload["apps"]["base_url"]),
+            mail_backend=str(payload.get("mail_backend") or "mailpit"),
+            mailpit_url=str(mailpit_raw["url"]) if mailpit_raw.get("url") else None,
+            greenmail=greenmail,
+            seed_users=seed_users,
+            realm_display_name=payload.get("realm_display_name"),
+            healthy=payload.get("healthy"),
+        )
+    except (KeyError, TypeError, ValueError) as exc:
+        raise StackDiscoveryError(f"`uat stack status --json` lacks or mangles {exc}") from exc
+
+
+def _seed_user(raw: Mapping[str, Any]) -> SeedUser:
+    totp_secret = Secret(str(raw["totp_secret"]))
+    register_totp_secret(totp_secret)
+    return SeedUser(
+        email=str(raw["email"]),
+        password=Secret(str(raw["password"])),
+        totp_secret=totp_secret,
+        roles={client: tuple(roles) for client, roles in (raw.get("roles") or {}).items()},
+        organizations=tuple(raw.get("organizations") or ()),
+    )
+
+
+def config_values(status: StackStatus) -> dict[str, Any]:
+    """The configuration fields (UatConfig names) that the running stack determines."""
+    base = status.apps_base_url.rstrip("/")
+    values: dict[str, Any] = {
+        "keycloak_url": status.keycloak_url,
+        "realm": status.realm,
+        "keycloak_admin_username": status.admin_username,
+        "keycloak_admin_password": status.admin_password,
+        "portal_url": f"{base}/portal",
+        "famhp_connect_url": f"{base}/famhp-connect",
+        "vamreg_url": f"{base}/vamreg",
+        "api_url": f"{base}/api/v1",
+        "mail_backend": status.mail_backend,
+    }
+    if status.realm_display_name:
+        values["authenticator_issuer"] = status.realm_display_name
+    if status.mailpit_url:
+        values["mailpit_url"] = status.mailpit_url
+    if status.mail_backend == "imap" and status.greenmail is not None:
+        values.update(
+            imap_host=status.greenmail.imap_host,
+            imap_port=status.greenmail.imap_port,
+            imap_security="none",  # loopback only; GreenMail's plain IMAP port
+            imap_user="{address}",  # GreenMail keeps one mailbox per address
+            imap_password=Secret(GREENMAIL_ANY_PASSWORD),
+        )
+    if status.seed_users:
+        admin = status.seed_users[0]
+        values.update(
+            org_admin_email=admin.email,
+            org_admin_password=admin.password,
+            org_admin_totp_secret=admin.totp_secret,
+        )
+    return values
+
+
+def start_reference_stack(mail_backend: str) -> bool:
+    """`uat stack up` unless the stack is healthy already (then False: someone else owns it); one process at a
+    time starts it (a file lock), so parallel runs on this machine share one stack. Raises StackDiscoveryError
+    when it does not start."""
+    STACK_STATE.mkdir(parents=True, exist_ok=True)
+    with (STACK_STATE / "up.lock").open("w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        try:
+            if read_stack_status().healthy:
+                return False
+        except StackDiscoveryError:
+            pass  # not running: start it
+        print(f"\nstarting the reference stack (mail backend {mail_backend}); `uat stack down` stops it", flush=True)
+        if subprocess.run([uat_command(), "stack", "up", "--mail", mail_backend], check=False).returncode != 0:
+            raise StackDiscoveryError("the reference stack did not start (see above)")
+        return True
+
+
+def stop_reference_stack() -> None:
+    """`uat stack down`: leave the machine as the run found it."""
+    subprocess.run([uat_command(), "stack", "down"], check=False)
