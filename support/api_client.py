@@ -3,18 +3,16 @@
 
 from __future__ import annotations
 
-from types import TracebackType
-from typing import Self
-
 import httpx
 
+from support.closing import ClosedOnExit
 from support.secrets import Secret
 
 API_KEY_HEADER = "X-API-Key"
 DEFAULT_TIMEOUT_S = 15.0
 
 
-class ConnectApi:
+class ConnectApi(ClosedOnExit):
     """Calls the API as a tool of the organisation would; returns the raw response so scenarios can check
     refusals (401 for a revoked key) as well as answers."""
 
@@ -51,11 +49,3 @@ class ConnectApi:
 
     def close(self) -> None:
         self._http.close()
-
-    def __enter__(self) -> Self:
-        return self
-
-    def __exit__(
-        self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
-    ) -> None:
-        self.close()

@@ -7,12 +7,12 @@ import logging
 import time
 from collections.abc import Callable, Generator, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from types import TracebackType
-from typing import TYPE_CHECKING, Any, Self
+from typing import TYPE_CHECKING, Any
 from urllib.parse import quote
 
 import httpx
 
+from support.closing import ClosedOnExit
 from support.secrets import Secret
 
 if TYPE_CHECKING:
@@ -119,7 +119,7 @@ class _RenewingAdminToken(httpx.Auth):
         self._expires_at = self._clock() + max(lifetime_s - TOKEN_RENEWAL_MARGIN_S, 1.0)
 
 
-class KeycloakAdmin:
+class KeycloakAdmin(ClosedOnExit):
     """The admin REST API of one realm (`/admin/realms/{realm}`), authorised as an admin account of
     `admin_realm` (usually master). Every failure is a KeycloakAdminError naming the call."""
 
@@ -162,14 +162,6 @@ class KeycloakAdmin:
 
     def close(self) -> None:
         self._http.close()
-
-    def __enter__(self) -> Self:
-        return self
-
-    def __exit__(
-        self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
-    ) -> None:
-        self.close()
 
     # -- users ---------------------------------------------------------------------------------------
 

@@ -12,9 +12,8 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from email.utils import parseaddr
-from types import TracebackType
-from typing import Self
 
+from support.closing import ClosedOnExit
 from support.secrets import mask_text
 
 log = logging.getLogger(__name__)
@@ -142,7 +141,7 @@ def _aware(moment: datetime) -> datetime:
     return moment
 
 
-class Inbox(ABC):
+class Inbox(ABC, ClosedOnExit):
     """Reads the mail the target sends. Subclasses say how to list and load messages; this class owns
     the polling, the exact matching and the error messages, so both readers behave the same."""
 
@@ -191,14 +190,6 @@ class Inbox(ABC):
     def close(self) -> None:
         """Release connections; a wait in progress in another thread ends with MailError."""
         self._closed.set()
-
-    def __enter__(self) -> Self:
-        return self
-
-    def __exit__(
-        self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
-    ) -> None:
-        self.close()
 
     # -- what the suite uses --------------------------------------------------------------------
 

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from abc import ABC, abstractmethod
 from collections.abc import Callable, Sequence
-from types import TracebackType
-from typing import TYPE_CHECKING, ClassVar, Self
+from typing import TYPE_CHECKING, ClassVar
 
+from support.closing import ClosedOnExit
 from support.keycloak_admin import KeycloakAdmin
 from support.users.model import TestUser
 from support.users.registry import CleanupReport, UserRegistry
@@ -34,7 +34,7 @@ class InvitationRefused(UserProviderError):
         self.problems = tuple(problems)
 
 
-class UserProvider(ABC):
+class UserProvider(ABC, ClosedOnExit):
     """Where a scenario's users come from. Every provider gives onboarded users (password and OTP set up,
     terms accepted, no required action left); what it creates it registers for removal at the end."""
 
@@ -63,14 +63,6 @@ class UserProvider(ABC):
     def close(self) -> None:
         """Remove what this run created, then release connections and browsers."""
         self.cleanup()
-
-    def __enter__(self) -> Self:
-        return self
-
-    def __exit__(
-        self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
-    ) -> None:
-        self.close()
 
 
 def delete_by_email(admin: KeycloakAdmin, email: str, user_id: str | None = None) -> bool:
