@@ -7,14 +7,15 @@ import re
 
 import pytest
 
-from stack.apps.apikeys import clean_name, hash_secret, new_secret
 from stack.apps.applications import CONNECT, PORTAL
 from stack.apps.config import ConfigError, load_settings
-from stack.apps.errors import Forbidden, ValidationFailed
-from stack.apps.inviting import parse_request, temporary_password
-from stack.apps.keycloak_admin import Organization
-from stack.apps.oidc import safe_next
-from stack.apps.one_time import OneTimeSecrets
+from stack.apps.services.api_keys import clean_name, hash_secret, new_secret
+from stack.apps.services.invitation_requests import parse_request
+from stack.apps.services.invitations import temporary_password
+from stack.apps.services.keycloak_admin import Organization
+from stack.apps.services.oidc_clients import safe_next
+from stack.apps.services.one_time_secrets import OneTimeSecrets
+from stack.apps.web.refusals import Forbidden, ValidationFailed
 
 SECRETS = {
     "FAMHP_PORTAL_CLIENT_SECRET": "a" * 32,

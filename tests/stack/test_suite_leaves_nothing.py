@@ -26,7 +26,7 @@ SCENARIOS = "cancelling_the_confirmation or same_name_is_allowed or invited_user
 EXPECTED_SCENARIOS = 3
 KEYS_PER_RUN = 4  # 1 + 2 + 1
 RUN_TIMEOUT_S = 600
-API_KEY_TAG = b"famhp_"  # how the reference app's secrets begin (stack/apps/apikeys.py)
+API_KEY_TAG = b"famhp_"  # how the reference app's secrets begin (stack/apps/services/api_keys.py)
 
 
 @dataclass(frozen=True)

@@ -6,7 +6,7 @@ import secrets
 
 from starlette.requests import Request
 
-from stack.apps.errors import Forbidden
+from stack.apps.web.refusals import Forbidden
 
 FIELD = "csrf_token"
 _SESSION_KEY = "csrf"

@@ -12,36 +12,22 @@ from sqlalchemy.orm import Session
 from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 
-from stack.apps import apikeys
-from stack.apps.applications import CONNECT, IAM_API_KEY_MANAGER
-from stack.apps.auth import SignedInUser, require_role
-from stack.apps.connect import ConnectUser, visible_tabs
-from stack.apps.csrf import verify_csrf
-from stack.apps.errors import Forbidden, NotFound, ValidationFailed
-from stack.apps.keycloak_admin import Organization
 from stack.apps.models import ApiKey
-from stack.apps.organizations import organizations_for_role, pick_organization
-from stack.apps.services import services
-from stack.apps.templating import flash, render
+from stack.apps.routes.connect import API_KEYS_TAB
+from stack.apps.services import api_keys
+from stack.apps.services.container import services
+from stack.apps.services.keycloak_admin import Organization
+from stack.apps.services.organizations import pick_organization
+from stack.apps.web.auth import SignedInUser
+from stack.apps.web.csrf import verify_csrf
+from stack.apps.web.refusals import Forbidden, NotFound, ValidationFailed
+from stack.apps.web.templating import flash
 
-LIST = f"{CONNECT.path}/apikeys"
+LIST = API_KEYS_TAB.path
 router = APIRouter(prefix=LIST)
 
 
-async def key_manager(request: Request, user: ConnectUser) -> SignedInUser:
-    require_role(user, CONNECT.client_id, IAM_API_KEY_MANAGER, "manage API keys")
-    return user
-
-
-KeyManager = Annotated[SignedInUser, Depends(key_manager)]
-
-
-async def _my_organizations(request: Request, user: SignedInUser) -> list[Organization]:
-    return await organizations_for_role(services(request).keycloak, user, CONNECT.client_id, IAM_API_KEY_MANAGER)
-
-
-def _page(request: Request, user: SignedInUser, name: str, context: dict[str, object], status: int = 200) -> Response:
-    return render(request, name, {"tabs": visible_tabs(user), "active_tab": "apikeys", **context}, status)
+KeyManager = Annotated[SignedInUser, Depends(API_KEYS_TAB.holder)]
 
 
 def _key_in_scope(db: Session, key_id: str, organizations: list[Organization]) -> ApiKey:
@@ -55,26 +41,28 @@ def _key_in_scope(db: Session, key_id: str, organizations: list[Organization]) -
 
 @router.get("", name="apikeys_list")
 async def list_keys(request: Request, user: KeyManager) -> Response:
-    organizations = await _my_organizations(request, user)
+    organizations = await API_KEYS_TAB.organizations(request, user)
     with services(request).db() as db:
-        keys = apikeys.keys_of(db, (org.id for org in organizations))
-    return _page(request, user, "connect/apikeys.html", {"keys": keys})
+        keys = api_keys.keys_of(db, (org.id for org in organizations))
+    return API_KEYS_TAB.page(request, user, "connect/apikeys.html", {"keys": keys})
 
 
 @router.get("/new", name="apikeys_new")
 async def new_key_form(request: Request, user: KeyManager) -> Response:
-    organizations = await _my_organizations(request, user)
-    return _page(request, user, "connect/apikey_new.html", {"organizations": organizations, "values": {}, "errors": {}})
+    organizations = await API_KEYS_TAB.organizations(request, user)
+    return API_KEYS_TAB.page(
+        request, user, "connect/apikey_new.html", {"organizations": organizations, "values": {}, "errors": {}}
+    )
 
 
 @router.post("", name="apikeys_create", dependencies=[Depends(verify_csrf)])
 async def create_key(request: Request, user: KeyManager) -> Response:
     form = await request.form()
     values = {"name": str(form.get("name") or ""), "organization": str(form.get("organization") or "")}
-    organizations = await _my_organizations(request, user)
+    organizations = await API_KEYS_TAB.organizations(request, user)
     errors: dict[str, str] = {}
     try:
-        name = apikeys.clean_name(values["name"])
+        name = api_keys.clean_name(values["name"])
     except ValidationFailed as failed:
         errors.update(failed.fields)
     organization = None
@@ -85,14 +73,14 @@ async def create_key(request: Request, user: KeyManager) -> Response:
     if not errors and organization is not None:
         try:
             with services(request).db() as db:
-                key, secret = apikeys.create_key(db, name, organization, user)
+                key, secret = api_keys.create_key(db, name, organization, user)
         except ValidationFailed as failed:
             errors.update(failed.fields)
         else:
             services(request).one_time_secrets.keep(user.id, key.id, secret)
             return RedirectResponse(f"{LIST}/{key.id}/created", status_code=303)
     context: dict[str, object] = {"organizations": organizations, "values": values, "errors": errors}
-    return _page(request, user, "connect/apikey_new.html", context, status=422)
+    return API_KEYS_TAB.page(request, user, "connect/apikey_new.html", context, status=422)
 
 
 @router.get("/{key_id}/created", name="apikeys_created")
@@ -103,25 +91,25 @@ async def show_secret_once(request: Request, key_id: str, user: KeyManager) -> R
         return RedirectResponse(LIST, status_code=303)
     with services(request).db() as db:
         key = db.get(ApiKey, key_id)
-    return _page(request, user, "connect/apikey_created.html", {"key": key, "secret": secret})
+    return API_KEYS_TAB.page(request, user, "connect/apikey_created.html", {"key": key, "secret": secret})
 
 
 @router.get("/{key_id}/revoke", name="apikeys_revoke_confirm")
 async def confirm_revoke(request: Request, key_id: str, user: KeyManager) -> Response:
-    organizations = await _my_organizations(request, user)
+    organizations = await API_KEYS_TAB.organizations(request, user)
     with services(request).db() as db:
         key = _key_in_scope(db, key_id, organizations)
     if key.revoked_at is not None:
         flash(request, f"The API key “{key.name}” is already revoked.")
         return RedirectResponse(LIST, status_code=303)
-    return _page(request, user, "connect/apikey_revoke.html", {"key": key})
+    return API_KEYS_TAB.page(request, user, "connect/apikey_revoke.html", {"key": key})
 
 
 @router.post("/{key_id}/revoke", name="apikeys_revoke", dependencies=[Depends(verify_csrf)])
 async def revoke_key(request: Request, key_id: str, user: KeyManager) -> Response:
-    organizations = await _my_organizations(request, user)
+    organizations = await API_KEYS_TAB.organizations(request, user)
     with services(request).db() as db:
         key = _key_in_scope(db, key_id, organizations)
-        apikeys.revoke(db, key, user)
+        api_keys.revoke(db, key, user)
     flash(request, f"The API key “{key.name}” was revoked.")
     return RedirectResponse(LIST, status_code=303)

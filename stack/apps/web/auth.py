@@ -9,7 +9,7 @@ from typing import Any
 from starlette.requests import Request
 
 from stack.apps.applications import Application
-from stack.apps.errors import Forbidden
+from stack.apps.web.refusals import Forbidden
 
 
 @dataclass(frozen=True)

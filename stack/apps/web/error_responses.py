@@ -8,8 +8,8 @@ from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.responses import Response
 
-from stack.apps.errors import ApiError, Forbidden, NotFound
-from stack.apps.templating import render
+from stack.apps.web.refusals import ApiError, Forbidden, NotFound
+from stack.apps.web.templating import render
 
 
 def _render_error(request: Request, status: int, title: str, message: str, testid: str) -> Response:

@@ -12,21 +12,21 @@ from sqlalchemy import select
 from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 
-from stack.apps import inviting
-from stack.apps.applications import CONNECT, IAM_USER_MANAGER, ROLE_CLIENTS, ROLE_LABELS
-from stack.apps.auth import SignedInUser, require_role
-from stack.apps.connect import ConnectUser, visible_tabs
-from stack.apps.csrf import verify_csrf
-from stack.apps.errors import Forbidden, NotFound, ValidationFailed
-from stack.apps.keycloak_admin import KeycloakAdminError, Member, Organization
-from stack.apps.mailer import MailError
+from stack.apps.applications import ROLE_CLIENTS, ROLE_LABELS
 from stack.apps.models import Invitation, utcnow
-from stack.apps.organizations import organizations_for_role
-from stack.apps.services import services
-from stack.apps.templating import flash, render
+from stack.apps.routes.connect import USERS_TAB
+from stack.apps.services.container import services
+from stack.apps.services.invitation_requests import parse_request
+from stack.apps.services.invitations import CannotResend
+from stack.apps.services.keycloak_admin import KeycloakAdminError, Member, Organization
+from stack.apps.services.mailer import MailError
+from stack.apps.web.auth import SignedInUser
+from stack.apps.web.csrf import verify_csrf
+from stack.apps.web.refusals import Forbidden, NotFound, ValidationFailed
+from stack.apps.web.templating import flash
 
 log = logging.getLogger(__name__)
-LIST = f"{CONNECT.path}/users"
+LIST = USERS_TAB.path
 router = APIRouter(prefix=LIST)
 
 
@@ -38,20 +38,7 @@ class UserRow:
     can_resend: bool
 
 
-async def user_manager(request: Request, user: ConnectUser) -> SignedInUser:
-    require_role(user, CONNECT.client_id, IAM_USER_MANAGER, "manage users")
-    return user
-
-
-UserManager = Annotated[SignedInUser, Depends(user_manager)]
-
-
-async def _my_organizations(request: Request, user: SignedInUser) -> list[Organization]:
-    return await organizations_for_role(services(request).keycloak, user, CONNECT.client_id, IAM_USER_MANAGER)
-
-
-def _page(request: Request, user: SignedInUser, name: str, context: dict[str, object], status: int = 200) -> Response:
-    return render(request, name, {"tabs": visible_tabs(user), "active_tab": "users", **context}, status)
+UserManager = Annotated[SignedInUser, Depends(USERS_TAB.holder)]
 
 
 async def _status(request: Request, member: Member, invitation: Invitation | None) -> tuple[str, bool]:
@@ -70,7 +57,7 @@ async def _status(request: Request, member: Member, invitation: Invitation | Non
 @router.get("", name="users_list")
 async def list_users(request: Request, user: UserManager, q: str = "") -> Response:
     keycloak = services(request).keycloak
-    organizations = await _my_organizations(request, user)
+    organizations = await USERS_TAB.organizations(request, user)
     search = q.strip()[:100]
     memberships = await asyncio.gather(*(keycloak.organization_members(org.id, search) for org in organizations))
     pairs = [(member, org) for org, members in zip(organizations, memberships, strict=True) for member in members]
@@ -84,7 +71,7 @@ async def list_users(request: Request, user: UserManager, q: str = "") -> Respon
         for (member, org), (status, can_resend) in zip(pairs, statuses, strict=True)
     ]
     rows.sort(key=lambda row: (row.organization.name, row.member.email))
-    return _page(request, user, "connect/users.html", {"rows": rows, "q": search})
+    return USERS_TAB.page(request, user, "connect/users.html", {"rows": rows, "q": search})
 
 
 def _form_context(organizations: list[Organization], values: dict[str, object], errors: dict[str, str]) -> dict:
@@ -98,9 +85,9 @@ def _form_context(organizations: list[Organization], values: dict[str, object], 
 
 @router.get("/invite", name="users_invite_form")
 async def invite_form(request: Request, user: UserManager) -> Response:
-    organizations = await _my_organizations(request, user)
+    organizations = await USERS_TAB.organizations(request, user)
     values: dict[str, object] = {"roles": []}
-    return _page(request, user, "connect/invite.html", _form_context(organizations, values, {}))
+    return USERS_TAB.page(request, user, "connect/invite.html", _form_context(organizations, values, {}))
 
 
 @router.post("/invite", name="users_invite", dependencies=[Depends(verify_csrf)])
@@ -110,34 +97,33 @@ async def invite(request: Request, user: UserManager) -> Response:
     values: dict[str, object] = {name: str(form.get(name) or "") for name in ("email", "first_name", "last_name")}
     values["organization"] = str(form.get("organization") or "")
     values["roles"] = roles
-    organizations = await _my_organizations(request, user)
+    organizations = await USERS_TAB.organizations(request, user)
     try:
-        wanted = inviting.parse_request(values, roles, organizations)
-        invitation = await inviting.invite(services(request), wanted, user)
+        wanted = parse_request(values, roles, organizations)
+        invitation = await services(request).invitations.invite(wanted, user)
     except ValidationFailed as failed:
         context = _form_context(organizations, values, failed.fields)
-        return _page(request, user, "connect/invite.html", context, status=422)
+        return USERS_TAB.page(request, user, "connect/invite.html", context, status=422)
     except (MailError, KeycloakAdminError) as error:
         log.error("invitation of %s failed: %s", values["email"], error)
         context = _form_context(organizations, values, {})
         context["failure"] = "The invitation could not be completed, so nothing was created. Please try again."
-        return _page(request, user, "connect/invite.html", context, status=502)
+        return USERS_TAB.page(request, user, "connect/invite.html", context, status=502)
     flash(request, f"An invitation was sent to {invitation.email}.")
     return RedirectResponse(LIST, status_code=303)
 
 
 @router.post("/{user_id}/resend", name="users_resend", dependencies=[Depends(verify_csrf)])
 async def resend(request: Request, user_id: str, user: UserManager) -> Response:
-    organizations = await _my_organizations(request, user)
-    with services(request).db() as db:
-        invitation = inviting.latest_for_user(db, user_id)
+    organizations = await USERS_TAB.organizations(request, user)
+    invitation = services(request).invitations.latest_for_user(user_id)
     if invitation is None or invitation.withdrawn_at:
         raise NotFound("There is no invitation for this user.")
     if invitation.organization_id not in {org.id for org in organizations}:
         raise Forbidden("This user was invited to an organisation you cannot manage.")
     try:
-        fresh = await inviting.resend(services(request), invitation)
-    except inviting.CannotResend as refusal:
+        fresh = await services(request).invitations.resend(invitation)
+    except CannotResend as refusal:
         flash(request, f"The invitation to {invitation.email} was not sent again: {refusal}")
     except (MailError, KeycloakAdminError) as error:
         log.error("resending the invitation of %s failed: %s", invitation.email, error)

@@ -1,4 +1,4 @@
-"""Refusals the web pages and the JSON APIs raise; error_pages.py turns them into responses."""
+"""Refusals the pages, the JSON APIs and the services raise; error_responses.py turns them into responses."""
 
 from __future__ import annotations
 
@@ -17,7 +17,9 @@ class Forbidden(Exception):
 
 
 class NotFound(Exception):
-    def __init__(self, message: str = "The page you asked for does not exist.") -> None:
+    """The thing asked for does not exist (or is not visible to this user)."""
+
+    def __init__(self, message: str) -> None:
         self.message = message
         super().__init__(message)
 

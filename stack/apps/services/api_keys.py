@@ -1,5 +1,4 @@
-"""API keys of FAMHP Connect: the naming rules, creation (secret returned once, hash stored), revocation and
-look-up by secret for the API."""
+"""API keys of FAMHP Connect: naming rules, creation (secret returned once, hash stored), revocation, look-up."""
 
 from __future__ import annotations
 
@@ -7,16 +6,15 @@ import hashlib
 import secrets
 import uuid
 from collections.abc import Iterable
-from datetime import datetime
 
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from stack.apps.auth import SignedInUser
-from stack.apps.errors import ValidationFailed
-from stack.apps.keycloak_admin import Organization
 from stack.apps.models import ApiKey, utcnow
+from stack.apps.services.keycloak_admin import Organization
+from stack.apps.web.auth import SignedInUser
+from stack.apps.web.refusals import ValidationFailed
 
 NAME_MIN = 3
 NAME_MAX = 64
@@ -101,11 +99,11 @@ def revoke(db: Session, key: ApiKey, by: SignedInUser) -> None:
         db.commit()
 
 
-def authenticate(db: Session, secret: str, now: datetime | None = None) -> ApiKey | None:
+def authenticate(db: Session, secret: str) -> ApiKey | None:
     """The active key with this secret, its "last used" updated; None for unknown or revoked keys."""
     key = db.scalar(select(ApiKey).where(ApiKey.secret_hash == hash_secret(secret)))
     if key is None or key.revoked_at is not None:
         return None
-    key.last_used_at = now or utcnow()
+    key.last_used_at = utcnow()
     db.commit()
     return key

@@ -12,10 +12,10 @@ from starlette.responses import HTMLResponse
 from starlette.templating import Jinja2Templates
 
 from stack.apps.applications import APPLICATIONS
-from stack.apps.auth import current_user
-from stack.apps.csrf import FIELD, csrf_token
+from stack.apps.web.auth import current_user
+from stack.apps.web.csrf import FIELD, csrf_token
 
-TEMPLATE_DIR = Path(__file__).parent / "templates"
+TEMPLATE_DIR = Path(__file__).parents[1] / "templates"
 _FLASH = "flash"
 
 

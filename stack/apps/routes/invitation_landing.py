@@ -8,10 +8,9 @@ from fastapi import APIRouter
 from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 
-from stack.apps import inviting
 from stack.apps.applications import PORTAL
-from stack.apps.services import services
-from stack.apps.templating import render
+from stack.apps.services.container import services
+from stack.apps.web.templating import render
 
 router = APIRouter(prefix="/invitations")
 
@@ -53,8 +52,7 @@ _REFUSALS: dict[str, tuple[int, str, str, str]] = {
 
 @router.get("/{token}", name="invitation_landing")
 async def confirm(request: Request, token: str) -> Response:
-    with services(request).db() as db:
-        outcome, invitation = inviting.consume(db, token)
+    outcome, invitation = services(request).invitations.consume(token)
     if outcome == "accepted" and invitation is not None:
         query = urlencode({"login_hint": invitation.email})
         return RedirectResponse(f"{PORTAL.path}/login?{query}", status_code=303)

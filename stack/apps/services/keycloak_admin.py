@@ -93,10 +93,6 @@ class KeycloakAdmin:
 
     # organisations -------------------------------------------------------------------------------
 
-    async def organizations(self) -> list[Organization]:
-        response = await self._call("GET", "/organizations", params={"briefRepresentation": "true"})
-        return [_organization(item) for item in response.json()]
-
     async def user_organizations(self, user_id: str) -> list[Organization]:
         response = await self._call("GET", f"/organizations/members/{user_id}/organizations")
         return sorted((_organization(item) for item in response.json()), key=lambda org: org.name)

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from stack.apps.auth import SignedInUser
-from stack.apps.errors import Forbidden
-from stack.apps.keycloak_admin import KeycloakAdmin, Organization
+from stack.apps.services.keycloak_admin import KeycloakAdmin, Organization
+from stack.apps.web.auth import SignedInUser
+from stack.apps.web.refusals import Forbidden
 
 
 async def organizations_for_role(

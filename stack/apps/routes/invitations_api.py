@@ -1,4 +1,4 @@
-"""FAMHP Connect JSON API for tools: invitations, authenticated by a Keycloak access token (Bearer).
+"""FAMHP Connect invitations JSON API for tools, authenticated by a Keycloak access token (Bearer).
 
 Same rules as the "Users" pages: IAM_USER_MANAGER, only my organisations, the same input checks.
 """
@@ -13,16 +13,17 @@ from sqlalchemy import select
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 
-from stack.apps import inviting
 from stack.apps.applications import CONNECT, IAM_USER_MANAGER
-from stack.apps.auth import SignedInUser
-from stack.apps.errors import ApiError, ValidationFailed
-from stack.apps.keycloak_admin import KeycloakAdminError, Organization
-from stack.apps.mailer import MailError
 from stack.apps.models import Invitation, utcnow
-from stack.apps.organizations import organizations_for_role
-from stack.apps.services import services
-from stack.apps.tokens import InvalidToken, client_roles
+from stack.apps.services.container import services
+from stack.apps.services.invitation_requests import parse_request
+from stack.apps.services.invitations import CannotResend
+from stack.apps.services.keycloak_admin import KeycloakAdminError, Organization
+from stack.apps.services.mailer import MailError
+from stack.apps.services.organizations import organizations_for_role
+from stack.apps.services.tokens import InvalidToken, client_roles
+from stack.apps.web.auth import SignedInUser
+from stack.apps.web.refusals import ApiError, ValidationFailed
 
 router = APIRouter(prefix=f"{CONNECT.path}/api/invitations")
 
@@ -103,8 +104,8 @@ async def create(request: Request, user: ApiUserManager) -> JSONResponse:
         "organization": body.get("organizationId"),
     }
     try:
-        wanted = inviting.parse_request(fields, roles, await _my_organizations(request, user))
-        invitation = await inviting.invite(services(request), wanted, user)
+        wanted = parse_request(fields, roles, await _my_organizations(request, user))
+        invitation = await services(request).invitations.invite(wanted, user)
     except ValidationFailed as failed:
         names = {"first_name": "firstName", "last_name": "lastName", "organization": "organizationId"}
         problems = {names.get(field, field): message for field, message in failed.fields.items()}
@@ -139,8 +140,8 @@ async def resend(request: Request, invitation_id: str, user: ApiUserManager) -> 
     if invitation.withdrawn_at:
         raise ApiError(409, "conflict", "This invitation was withdrawn.")
     try:
-        fresh = await inviting.resend(services(request), invitation)
-    except inviting.CannotResend as refusal:
+        fresh = await services(request).invitations.resend(invitation)
+    except CannotResend as refusal:
         raise ApiError(409, "conflict", str(refusal)) from refusal
     except (MailError, KeycloakAdminError) as error:
         raise _failed(error) from error
@@ -152,7 +153,7 @@ async def withdraw(request: Request, invitation_id: str, user: ApiUserManager) -
     """Withdraws the invitation and removes the account it created (tools use this to clean up)."""
     invitation = await _in_scope(request, user, invitation_id)
     try:
-        await inviting.withdraw(services(request), invitation)
+        await services(request).invitations.withdraw(invitation)
     except KeycloakAdminError as error:
         raise _failed(error) from error
     return Response(status_code=204)

@@ -1,4 +1,4 @@
-"""OpenID Connect for each application: its own authorization-code flow (PKCE S256), callback and sign-out.
+"""OpenID Connect clients, one per application: authorization-code flow (PKCE S256), callback and sign-out.
 
 Every application is a separate Keycloak client with its own session cookie, so going from the portal to
 FAMHP Connect or VAMREG runs a new flow that Keycloak answers from its SSO session (no prompt).
@@ -12,18 +12,15 @@ from typing import Any
 
 import authlib.deprecate  # noqa: F401  installs Authlib's "always" filter first, so ours below wins
 import httpx
-from fastapi import APIRouter
 from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 
 from stack.apps.applications import APPLICATIONS, Application
-from stack.apps.auth import LoginRequired, current_user
 from stack.apps.config import Settings
-from stack.apps.csrf import verify_csrf
-from stack.apps.services import services
-from stack.apps.sessions import rotate_session
-from stack.apps.templating import render
-from stack.apps.tokens import InvalidToken, TokenVerifier, client_roles
+from stack.apps.services.sessions import SessionStore, rotate_session
+from stack.apps.services.tokens import InvalidToken, TokenVerifier, client_roles
+from stack.apps.web.auth import current_user
+from stack.apps.web.templating import render
 
 with warnings.catch_warnings():
     # Authlib nudges towards httpx2 but fully supports httpx, which the rest of the project uses
@@ -48,9 +45,12 @@ def safe_next(application: Application, candidate: str | None) -> str:
 
 
 class OidcClients:
-    def __init__(self, settings: Settings, tokens: TokenVerifier) -> None:
+    """Sign-in and sign-out of the three applications; sign-out also ends sibling sessions in ``sessions``."""
+
+    def __init__(self, settings: Settings, tokens: TokenVerifier, sessions: SessionStore) -> None:
         self._settings = settings
         self._tokens = tokens
+        self._sessions = sessions
         secrets = {
             "portal": settings.portal_client_secret,
             "connect": settings.connect_client_secret,
@@ -122,7 +122,7 @@ class OidcClients:
         user = current_user(request)
         id_token = request.session.get("id_token")
         if user and user.sso_session_id:
-            services(request).sessions.end_sso_session(user.sso_session_id)
+            self._sessions.end_sso_session(user.sso_session_id)
         request.session.clear()
         signed_out = self._url(application, "signed-out")
         if not id_token:
@@ -131,34 +131,3 @@ class OidcClients:
             post_logout_redirect_uri=signed_out, id_token_hint=id_token, client_id=application.client_id
         )
         return RedirectResponse(created["url"], status_code=303)
-
-
-def oidc_router(application: Application) -> APIRouter:
-    """The sign-in, callback, sign-out and signed-out routes under ``application.path``."""
-    router = APIRouter(prefix=application.path)
-
-    @router.get("/login", name=f"{application.key}_login")
-    async def login(request: Request, next: str | None = None, login_hint: str | None = None) -> Response:
-        return await services(request).oidc.start_login(request, application, next or application.path, login_hint)
-
-    @router.get("/callback", name=f"{application.key}_callback")
-    async def callback(request: Request) -> Response:
-        return await services(request).oidc.complete_login(request, application)
-
-    @router.post("/logout", name=f"{application.key}_logout")
-    async def logout(request: Request) -> Response:
-        if current_user(request) is not None:
-            # only a signed-in session has anything to protect; an expired one just lands signed out
-            await verify_csrf(request)
-        return await services(request).oidc.logout(request, application)
-
-    @router.get("/signed-out", name=f"{application.key}_signed_out")
-    async def signed_out(request: Request) -> Response:
-        return render(request, "signed_out.html", {"home": application.path})
-
-    return router
-
-
-async def login_required_handler(request: Request, error: Exception) -> Response:
-    assert isinstance(error, LoginRequired)
-    return await services(request).oidc.start_login(request, error.application, error.next_url)

@@ -6,9 +6,9 @@ from fastapi import APIRouter
 from starlette.requests import Request
 from starlette.responses import JSONResponse
 
-from stack.apps import apikeys
-from stack.apps.errors import ApiError
-from stack.apps.services import services
+from stack.apps.services import api_keys
+from stack.apps.services.container import services
+from stack.apps.web.refusals import ApiError
 
 router = APIRouter(prefix="/api/v1")
 HEADER = "X-API-Key"
@@ -20,7 +20,7 @@ async def whoami(request: Request) -> JSONResponse:
     if not secret:
         raise ApiError(401, "missing_api_key", f"Send the API key in the {HEADER} header.")
     with services(request).db() as db:
-        key = apikeys.authenticate(db, secret)
+        key = api_keys.authenticate(db, secret)
         if key is None:
             # one answer for unknown and revoked keys: a caller learns nothing about other keys
             raise ApiError(401, "invalid_api_key", "The API key is unknown or has been revoked.")

@@ -1,0 +1,1 @@
+"""Web plumbing shared by routes and services: refusals and their responses, sign-in guards, CSRF, templates."""
