@@ -60,6 +60,7 @@ class _AdminToken(httpx.Auth):
                         "username": kc["admin_username"],
                         "password": kc["admin_password"],
                     },
+                    timeout=30,  # the 5 s default times out on a loaded 2-core machine
                 )
                 .raise_for_status()
                 .json()
