@@ -8,6 +8,7 @@ import sys
 import time
 
 from stack.errors import StackError
+from stack.login_themes import DEFAULT_LOGIN_THEME, PLANTED_DEFECTS, known_login_themes
 from stack.manager import ReferenceStack
 from stack.settings import MAIL_BACKENDS, PROFILES
 
@@ -19,7 +20,7 @@ def build_parser(prog: str = "uat stack") -> argparse.ArgumentParser:
         "apps on localhost. Downloads are cached in ~/.cache/famhp-uat (FAMHP_UAT_CACHE); state, logs and "
         "databases live in .stack/ of this checkout.",
     )
-    sub = parser.add_subparsers(dest="command", required=True, metavar="{up,down,status,logs}")
+    sub = parser.add_subparsers(dest="command", required=True, metavar="{up,down,status,logs,theme}")
     up = sub.add_parser("up", help="start every service and return when all are healthy (idempotent)")
     up.add_argument(
         "--mail",
@@ -33,6 +34,22 @@ def build_parser(prog: str = "uat stack") -> argparse.ArgumentParser:
         default="local",
         help="realm display name: local=FAMHPExternals, uat=UAT-FAMHPExternals",
     )
+    up.add_argument(
+        "--theme",
+        default=DEFAULT_LOGIN_THEME,
+        metavar="NAME",
+        help=f"the realm's login theme: {', '.join(known_login_themes())} (default {DEFAULT_LOGIN_THEME}); "
+        "keycloak is Keycloak's PatternFly 4 theme, famhp the stack's own custom theme (extends keycloak.v2). "
+        "Changing it later needs no restart: `uat stack theme NAME`",
+    )
+    up.add_argument(
+        "--plant",
+        action="append",
+        default=[],
+        metavar="DEFECT",
+        help="put a known defect into the stack on purpose, for the checks that must find it (repeatable): "
+        + "; ".join(f"{name}: {_describe(name)}" for name in sorted(PLANTED_DEFECTS)),
+    )
     up.add_argument("--fresh", action="store_true", help="start from empty databases (realm re-imported)")
     up.add_argument("--timeout", type=float, default=240, help="seconds to wait for health (default 240)")
     sub.add_parser("down", help="stop every process this checkout's stack started, and nothing else")
@@ -42,17 +59,37 @@ def build_parser(prog: str = "uat stack") -> argparse.ArgumentParser:
         action="store_true",
         help="machine-readable: URLs, realm, admin and seed-user credentials (loopback only)",
     )
+    theme = sub.add_parser(
+        "theme",
+        help="switch the login theme of the running stack (no restart; the next page load shows it)",
+        description="Sets the realm's login theme through Keycloak's admin REST API. Without NAME: print the "
+        "current theme and the known ones.",
+    )
+    theme.add_argument("name", nargs="?", metavar="NAME", help=", ".join(known_login_themes()))
     logs = sub.add_parser("logs", help="print the end of a service's log")
     logs.add_argument("service", nargs="?", help="keycloak, mailpit, greenmail or apps (default: all)")
     logs.add_argument("-n", "--lines", type=int, default=40)
     return parser
 
 
+def _describe(defect: str) -> str:
+    planted = PLANTED_DEFECTS[defect]
+    return (
+        f"message key {planted.key} of theme {planted.theme} left out of {planted.absent_in} "
+        f"(shown on {planted.page_id}, so it falls back to English there)"
+    )
+
+
 def _print_status(info: dict) -> None:
     if not info["services"]:
         print("the reference stack is not running (start it with `uat stack up`)")
         return
-    print(f"profile {info['profile']} · mail backend {info['mail_backend']} · realm {info['keycloak']['realm']}")
+    print(
+        f"profile {info['profile']} · mail backend {info['mail_backend']} · realm {info['keycloak']['realm']} · "
+        f"login theme {info['login_theme'] or 'unknown (Keycloak does not answer)'}"
+    )
+    for planted in info["planted"]:
+        print(f"  planted: {planted['defect']} ({_describe(planted['defect'])})")
     urls = {
         "keycloak": info["keycloak"]["url"],
         "mailpit": info["mailpit"]["url"],
@@ -70,7 +107,14 @@ def main(argv: list[str] | None = None, prog: str = "uat stack") -> int:
     try:
         if args.command == "up":
             started = time.monotonic()
-            info = stack.up(mail=args.mail, profile=args.profile, fresh=args.fresh, timeout_s=args.timeout)
+            info = stack.up(
+                mail=args.mail,
+                profile=args.profile,
+                fresh=args.fresh,
+                timeout_s=args.timeout,
+                theme=args.theme,
+                plant=tuple(args.plant),
+            )
             _print_status(info)
             print(
                 f"ready in {time.monotonic() - started:.1f} s: portal {info['apps']['base_url']}/portal, "
@@ -85,6 +129,14 @@ def main(argv: list[str] | None = None, prog: str = "uat stack") -> int:
             else:
                 _print_status(info)
                 return 0 if info["healthy"] else 3
+        elif args.command == "theme":
+            if args.name is None:
+                current = stack.status()["login_theme"]
+                print(f"login theme: {current or 'unknown (the stack is not running)'}")
+                print(f"known: {', '.join(known_login_themes())}")
+            else:
+                before = stack.set_login_theme(args.name)
+                print(f"login theme: {args.name}" + ("" if before == args.name else f" (was {before})"))
         elif args.command == "logs":
             services = [args.service] if args.service else ["keycloak", "mailpit", "greenmail", "apps"]
             for name in services:

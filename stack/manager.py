@@ -14,6 +14,15 @@ from pathlib import Path
 from stack import provision
 from stack.errors import StackError
 from stack.health import HealthCheck, wait_until_healthy
+from stack.keycloak_admin import KeycloakAdmin
+from stack.login_themes import (
+    DEFAULT_LOGIN_THEME,
+    PLANTED_DEFECTS,
+    install_login_themes,
+    known_login_themes,
+    require_login_theme,
+    require_planted,
+)
 from stack.process import Launched, is_ours, log_tail, require_free_ports, save_json, start, stop
 from stack.realm import fingerprint, realm_values, render_realm
 from stack.settings import (
@@ -75,7 +84,9 @@ class ReferenceStack:
         return Credentials.load_or_create(self.dir / "credentials.json")
 
     # ---- services ----------------------------------------------------------------------------
-    def _services(self, mail: str, profile: str, fresh: bool, creds: Credentials) -> list[Service]:
+    def _services(
+        self, mail: str, profile: str, fresh: bool, creds: Credentials, theme: str, planted: tuple[str, ...]
+    ) -> list[Service]:
         p = self.ports
         smtp_port = p.greenmail_smtp if mail == "imap" else p.mailpit_smtp
         apps_base = f"http://localhost:{p.apps}"
@@ -138,7 +149,7 @@ class ReferenceStack:
                 )
             )
         kc_home = self.dir / "keycloak" / "home"
-        realm_json = render_realm(realm_values(profile, smtp_port, apps_base, creds))
+        realm_json = render_realm(realm_values(profile, smtp_port, apps_base, creds, login_theme=theme))
         services.append(
             Service(
                 name="keycloak",
@@ -171,7 +182,7 @@ class ReferenceStack:
                         f"http://localhost:{p.keycloak}/realms/{REALM}/.well-known/openid-configuration",
                     ),
                 ),
-                prepare=lambda: self._prepare_keycloak(kc_built, kc_home, realm_json, fresh),
+                prepare=lambda: self._prepare_keycloak(kc_built, kc_home, realm_json, fresh, planted),
             )
         )
         apps_dir = self.dir / "apps"
@@ -217,7 +228,9 @@ class ReferenceStack:
             "FAMHP_INVITATION_TTL_HOURS": os.environ.get("FAMHP_INVITATION_TTL_HOURS", "72"),
         }
 
-    def _prepare_keycloak(self, built: Path, home: Path, realm_json: str, fresh: bool) -> None:
+    def _prepare_keycloak(
+        self, built: Path, home: Path, realm_json: str, fresh: bool, planted: tuple[str, ...]
+    ) -> None:
         source = home / ".famhp-source"
         if not source.is_file() or source.read_text() != str(built):
             if home.exists():
@@ -225,6 +238,7 @@ class ReferenceStack:
             self.log(f"copying the built Keycloak {KEYCLOAK_VERSION} into {home}")
             shutil.copytree(built, home, symlinks=True)
             source.write_text(str(built))
+        install_login_themes(home, planted)
         import_dir = home / "data" / "import"
         import_dir.mkdir(parents=True, exist_ok=True)
         realm_file = import_dir / f"{REALM}-realm.json"
@@ -249,29 +263,41 @@ class ReferenceStack:
             apps_stamp.write_text(kc_stamp.read_text())
 
     # ---- commands ----------------------------------------------------------------------------
-    def up(self, mail: str = "mailpit", profile: str = "local", fresh: bool = False, timeout_s: float = 240) -> dict:
+    def up(
+        self,
+        mail: str = "mailpit",
+        profile: str = "local",
+        fresh: bool = False,
+        timeout_s: float = 240,
+        theme: str = DEFAULT_LOGIN_THEME,
+        plant: tuple[str, ...] = (),
+    ) -> dict:
         if mail not in MAIL_BACKENDS:
             raise StackError(f"unknown mail backend {mail!r}; choose one of {', '.join(MAIL_BACKENDS)}")
         if profile not in PROFILES:
             raise StackError(f"unknown profile {profile!r}; choose one of {', '.join(PROFILES)}")
+        require_login_theme(theme)
+        planted = require_planted(plant)
         state = self._state()
         running = [p for p in self._launched(state) if is_ours(p)]
         if state and running:
             if len(running) == len(state["processes"]) and not fresh:
-                if (state["mail_backend"], state["profile"]) != (mail, profile):
+                now = (state["mail_backend"], state["profile"], tuple(state.get("planted", ())))
+                if now != (mail, profile, planted):
                     raise StackError(
-                        f"the stack already runs with --mail {state['mail_backend']} --profile {state['profile']}; "
-                        f"run `uat stack down` first to switch to --mail {mail} --profile {profile}"
+                        f"the stack already runs with {_start_options(*now)}; "
+                        f"run `uat stack down` first to switch to {_start_options(mail, profile, planted)}"
                     )
                 checks = [HealthCheck(**c) for c in state["health"]]
                 if all(c.passes() for c in checks):
-                    self.log("the stack is already running and healthy; nothing to do")
+                    self.log("the stack is already running and healthy")
+                    self.set_login_theme(theme)  # the theme needs no restart
                     return self.status()
             self.log("restarting: the previous stack is incomplete, unhealthy or --fresh was asked for")
             self.down()
         started_at = time.monotonic()
         creds = self.credentials()
-        services = self._services(mail, profile, fresh, creds)
+        services = self._services(mail, profile, fresh, creds, theme, planted)
         require_free_ports({what: port for s in services for what, port in s.ports.items()})
         launched: dict[str, Launched] = {}
         timings: dict[str, float] = {}
@@ -293,9 +319,11 @@ class ReferenceStack:
                     log_path=self.dir / "logs" / f"{service.name}.log",
                     marker=service.marker,
                 )
-                self._save(mail, profile, services, launched)
+                self._save(mail, profile, services, launched, theme, planted)
             pending = [s.health for s in services if s.name not in timings]
             timings.update(wait_until_healthy(pending, launched, timeout_s, self.log))
+            # a realm kept from an earlier start has the theme it had then
+            self.set_login_theme(theme)
         except BaseException:
             self.log("start failed; stopping what was started")
             for item in launched.values():
@@ -306,12 +334,22 @@ class ReferenceStack:
         self.log(f"stack up in {time.monotonic() - started_at:.1f} s (healthy after: {healthy_after})")
         return self.status()
 
-    def _save(self, mail: str, profile: str, services: list[Service], launched: dict[str, Launched]) -> None:
+    def _save(
+        self,
+        mail: str,
+        profile: str,
+        services: list[Service],
+        launched: dict[str, Launched],
+        theme: str,
+        planted: tuple[str, ...],
+    ) -> None:
         save_json(
             self.state_file,
             {
                 "mail_backend": mail,
                 "profile": profile,
+                "login_theme": theme,
+                "planted": list(planted),
                 "ports": self.ports.__dict__,
                 "processes": [item.to_json() for item in launched.values()],
                 "health": [{"service": s.health.service, "urls": list(s.health.urls)} for s in services],
@@ -351,14 +389,22 @@ class ReferenceStack:
         }
         mail = (state or {}).get("mail_backend", "mailpit")
         profile = (state or {}).get("profile", "local")
+        keycloak_url = f"http://localhost:{p.keycloak}"
+        keycloak_healthy = services.get("keycloak", {}).get("healthy", False)
         return {
             "running": bool(services) and all(s["running"] for s in services.values()),
             "healthy": bool(services) and all(s["healthy"] for s in services.values()),
             "profile": profile,
             "mail_backend": mail,
             "realm_display_name": PROFILES[profile],
+            # the realm's login theme as Keycloak reports it now (`uat stack theme` may have changed it)
+            "login_theme": self._current_login_theme(keycloak_url, creds)
+            if keycloak_healthy
+            else (state or {}).get("login_theme"),
+            "login_themes": list(known_login_themes()),
+            "planted": [PLANTED_DEFECTS[name].to_json() for name in (state or {}).get("planted", [])],
             "keycloak": {
-                "url": f"http://localhost:{p.keycloak}",
+                "url": keycloak_url,
                 "realm": REALM,
                 "admin_username": creds.admin_username,
                 "admin_password": creds.admin_password,
@@ -395,6 +441,32 @@ class ReferenceStack:
             "services": services,
         }
 
+    def _current_login_theme(self, keycloak_url: str, creds: Credentials) -> str | None:
+        admin = KeycloakAdmin(keycloak_url, creds.admin_username, creds.admin_password)
+        try:
+            # an unset loginTheme means Keycloak's default, keycloak.v2
+            return str(admin.realm(REALM).get("loginTheme") or DEFAULT_LOGIN_THEME)
+        except StackError:
+            return None
+
+    def set_login_theme(self, theme: str) -> str:
+        """Makes `theme` the realm's login theme on the running Keycloak (the next page load shows it); returns
+        the theme it replaced. No restart: the realm is updated through the admin REST API."""
+        require_login_theme(theme)
+        state = self._state()
+        keycloak = next((p for p in self._launched(state) if p.name == "keycloak"), None)
+        if state is None or keycloak is None or not is_ours(keycloak):
+            raise StackError(f"the stack's Keycloak is not running; start it with `uat stack up --theme {theme}`")
+        creds = self.credentials()
+        url = f"http://localhost:{Ports(**state['ports']).keycloak}"
+        admin = KeycloakAdmin(url, creds.admin_username, creds.admin_password)
+        before = admin.realm(REALM).get("loginTheme") or DEFAULT_LOGIN_THEME
+        if before != theme:
+            admin.update_realm(REALM, {"loginTheme": theme})
+            self.log(f"login theme of realm {REALM}: {before} -> {theme}")
+        save_json(self.state_file, {**state, "login_theme": theme})
+        return str(before)
+
     def log_path(self, service: str) -> Path:
         path = self.dir / "logs" / f"{service}.log"
         if not path.exists():
@@ -404,3 +476,8 @@ class ReferenceStack:
 
     def tail(self, service: str, lines: int) -> str:
         return log_tail(self.log_path(service), lines)
+
+
+def _start_options(mail: str, profile: str, planted: tuple[str, ...]) -> str:
+    """The `uat stack up` options that need a restart to change, as a user would type them."""
+    return " ".join([f"--mail {mail}", f"--profile {profile}", *(f"--plant {name}" for name in planted)])

@@ -7,17 +7,27 @@ import json
 import re
 from pathlib import Path
 
+from stack.login_themes import DEFAULT_LOGIN_THEME, require_login_theme
 from stack.settings import PROFILES, Credentials
 
 TEMPLATE = Path(__file__).parent / "realm" / "famhp-externals.json"
 _PLACEHOLDER = re.compile(r"\$\{([A-Z0-9_]+)\}")
+# attributes `up` also sets on a running realm (admin API), so a change of them keeps the database
+RUNTIME_ATTRIBUTES = ("loginTheme",)
 
 
-def realm_values(profile: str, smtp_port: int, apps_base_url: str, creds: Credentials) -> dict[str, str]:
+def realm_values(
+    profile: str,
+    smtp_port: int,
+    apps_base_url: str,
+    creds: Credentials,
+    login_theme: str = DEFAULT_LOGIN_THEME,
+) -> dict[str, str]:
     if profile not in PROFILES:
         raise ValueError(f"unknown profile {profile!r}; choose one of {', '.join(PROFILES)}")
     return {
         "REALM_DISPLAY_NAME": PROFILES[profile],
+        "LOGIN_THEME": require_login_theme(login_theme),
         "SMTP_PORT": str(smtp_port),
         "APPS_BASE_URL": apps_base_url,
         "PORTAL_CLIENT_SECRET": creds.portal_client_secret,
@@ -47,4 +57,9 @@ def render_realm(values: dict[str, str], template: Path = TEMPLATE) -> str:
 
 
 def fingerprint(rendered: str) -> str:
-    return hashlib.sha256(rendered.encode()).hexdigest()
+    """Identifies the realm as imported; runtime attributes (the login theme) are left out, so switching the
+    theme at `up` keeps the users and keys of the running realm."""
+    realm = json.loads(rendered)
+    for name in RUNTIME_ATTRIBUTES:
+        realm.pop(name, None)
+    return hashlib.sha256(json.dumps(realm, sort_keys=True).encode()).hexdigest()
