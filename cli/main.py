@@ -12,9 +12,9 @@ from support.paths import JUNIT, PROJECT_ROOT, RESULTS
 USAGE = """\
 uat — FAMHP IAM External Portal UAT suite
 
-  uat stack up [--mail mailpit|imap] [--profile local|uat] [--fresh]
+  uat stack up [--mail mailpit|imap] [--profile local|uat] [--theme keycloak.v2|keycloak|famhp] [--fresh]
                              start the bundled reference stack (Keycloak, Mailpit/GreenMail, portal apps)
-  uat stack down|status [--json]|logs [service]
+  uat stack down|status [--json]|logs [service]|theme [NAME]
   uat run [pytest args]      run the Gherkin suite (features/) against the configured target;
                              e.g. `uat run -m smoke`, `uat run -m "onboarding and not negative" --headed`
   uat report                 build the Allure report from reports/allure-results

@@ -19,12 +19,12 @@ phase() {  # phase NAME COMMAND...: run one phase, count it, keep going
 previous=$($BIN/uat stack status --json | $BIN/python -c '
 import json, sys
 status = json.load(sys.stdin)
-print(status["mail_backend"], status["profile"]) if status["running"] else print()
+print(status["mail_backend"], status["profile"], status.get("login_theme") or "keycloak.v2") if status["running"] else print()
 ')
 restore() {
   if [ -n "$previous" ]; then
-    read -r mail profile <<<"$previous"
-    $BIN/uat stack down >/dev/null && $BIN/uat stack up --mail "$mail" --profile "$profile" >/dev/null
+    read -r mail profile theme <<<"$previous"
+    $BIN/uat stack down >/dev/null && $BIN/uat stack up --mail "$mail" --profile "$profile" --theme "$theme" >/dev/null
   else
     $BIN/uat stack down >/dev/null
   fi
