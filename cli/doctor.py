@@ -7,10 +7,14 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 import httpx
+from playwright.sync_api import sync_playwright
 
-from support.config import ConfigurationError, UatConfig, load_config
+from support.browser import launch_args
+from support.config import ConfigurationError, UatConfig, env_name, load_config
 from support.keycloak_admin import KeycloakAdmin
 from support.mail.imap import imap_connector
+from support.target import Target
+from support.users import inviter
 
 TIMEOUT_S = 10
 
@@ -47,7 +51,7 @@ def _mailbox(config: UatConfig) -> Callable[[], str]:
         if config.mail_backend == "mailpit":
             info = httpx.get(f"{config.mailpit_url}/api/v1/info", timeout=TIMEOUT_S).raise_for_status().json()
             return f"Mailpit {info.get('Version', '?')}, {info.get('Messages', '?')} messages"
-        assert config.imap_host and config.imap_user and config.imap_password
+        assert config.imap_host and config.imap_user and config.imap_password  # load_config checked them
         login = config.imap_user.replace("{address}", "doctor@famhp-uat.test")
         connect = imap_connector(
             config.imap_host,
@@ -72,19 +76,52 @@ def _admin(config: UatConfig) -> Callable[[], str]:
     return check
 
 
-def checks_for(config: UatConfig) -> list[Check]:
+def _roles(config: UatConfig) -> Callable[[], str]:
+    roles = ", ".join(config.roles or {})
+
+    def check() -> str:
+        with KeycloakAdmin.from_config(config) as admin:
+            admin.check_client_roles(Target(config).roles(roles))
+            admin.organization_ids([name for name in (config.organisation, config.second_organisation) if name])
+        return f"clients, roles {roles} and the organisations exist"
+
+    return check
+
+
+def _organisation_administrator(config: UatConfig) -> Callable[[], str]:
+    def check() -> str:
+        with sync_playwright() as playwright:
+            browser = playwright.chromium.launch(**launch_args(str(config.browser_executable or "") or None))
+            try:
+                with inviter(config, lambda: browser) as administrator:
+                    administrator.users_page()  # signs in with password and a one-time code
+            finally:
+                browser.close()
+        return f"{config.org_admin_email} signs in and sees FAMHP Connect's Users tab"
+
+    return check
+
+
+def checks_for(config: UatConfig, *, sign_in: bool = False) -> list[Check]:
+    redirect_or_page = (200, 302, 303, 307)  # without a session an application sends the browser to sign in
     checks = [
         Check(f"Keycloak realm {config.realm}", _realm(config)),
-        # an application without a session sends the browser to sign in: a redirect is the healthy answer
-        Check(f"IAM External Portal {config.portal_url}", _answers(config.portal_url, (200, 302, 303, 307))),
-        Check(f"FAMHP Connect {config.famhp_connect_url}", _answers(config.famhp_connect_url, (200, 302, 303, 307))),
-        Check(f"VAMREG {config.vamreg_url}", _answers(config.vamreg_url, (200, 302, 303, 307))),
-        # without a key the API must refuse: 401 proves it is there and guarded
-        Check(f"FAMHP Connect API {config.api_url}/whoami", _answers(f"{config.api_url}/whoami", (401,))),
-        Check(f"mailbox ({config.mail_backend})", _mailbox(config)),
+        Check(f"IAM External Portal {config.portal_url}", _answers(config.portal_url, redirect_or_page)),
+        Check(f"FAMHP Connect {config.famhp_connect_url}", _answers(config.famhp_connect_url, redirect_or_page)),
+        Check(f"VAMREG {config.vamreg_url}", _answers(config.vamreg_url, redirect_or_page)),
     ]
-    if config.user_provider == "keycloak-admin":
+    if config.api_check_path:
+        # without a key the API must refuse: the refusal proves it is there and guarded
+        api = f"{config.api_url}{config.api_check_path}"
+        checks.append(Check(f"FAMHP Connect API {api}", _answers(api, (config.api_refused_status,))))
+    if config.mail_backend:
+        checks.append(Check(f"mailbox ({config.mail_backend})", _mailbox(config)))
+    if config.keycloak_admin_username and config.keycloak_admin_password:
         checks.append(Check("Keycloak admin credentials", _admin(config)))
+        if config.roles:
+            checks.append(Check("the profile's roles and organisations in the realm", _roles(config)))
+    if sign_in:
+        checks.append(Check("the organisation administrator's sign-in", _organisation_administrator(config)))
     return checks
 
 
@@ -95,6 +132,12 @@ def main(argv: list[str] | None = None) -> int:
         "and the realm answer. Exit 0 when the suite can run.",
     )
     parser.add_argument("--quiet", action="store_true", help="print only problems")
+    parser.add_argument(
+        "--sign-in",
+        action="store_true",
+        help="also sign the organisation administrator in to FAMHP Connect in a browser (password and one-time "
+        "code): proves the credentials and the TOTP key",
+    )
     args = parser.parse_args(argv)
     try:
         config = load_config()
@@ -103,8 +146,10 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     if not args.quiet:
         print(f"configuration: OK (profile {config.profile})\n{config.describe()}\n")
+    for name, where in config.placeholders.items():
+        print(f"  · {env_name(name)} is still a placeholder ({where}); the scenarios that need it cannot run")
     failures = 0
-    for check in checks_for(config):
+    for check in checks_for(config, sign_in=args.sign_in):
         try:
             detail = check.run()
         except Exception as exc:

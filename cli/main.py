@@ -15,6 +15,8 @@ uat — FAMHP IAM External Portal UAT suite
   uat stack up [--mail mailpit|imap] [--profile local|uat] [--theme keycloak.v2|keycloak|famhp] [--fresh]
                              start the bundled reference stack (Keycloak, Mailpit/GreenMail, portal apps)
   uat stack down|status [--json]|logs [service]|theme [NAME]
+  uat stack env [--with-secrets]
+                             the running stack as `export UAT_...` lines: run any profile against it
   uat run [pytest args]      run the Gherkin suite (features/) against the configured target;
                              e.g. `uat run -m smoke`, `uat run -m "onboarding and not negative" --headed`
   uat report                 build the Allure report from reports/allure-results
@@ -51,6 +53,10 @@ def main(argv: list[str] | None = None) -> int:
         print(USAGE)
         return 0
     command, rest = args[0], args[1:]
+    if command == "stack" and rest[:1] == ["env"]:
+        from cli.stack_env import main as stack_env_main
+
+        return stack_env_main(rest[1:])
     if command == "stack":
         from stack.cli import main as stack_main
 

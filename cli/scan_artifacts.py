@@ -299,7 +299,9 @@ def run_scan(
             f"no secrets to look for: the run recorded none in {directory} and no UAT_*PASSWORD/SECRET/TOKEN/API_KEY "
             "variable is set (did the run load fixtures.reporting?)"
         )
-        return ScanOutcome(paths, [], stats, secrets, problem if any(iter_files(existing)) else None)
+        # a run that recorded, but handled no secret (a read-only run without credentials), is clean
+        recorded = directory.is_dir() and any(directory.glob("*.json"))
+        return ScanOutcome(paths, [], stats, secrets, problem if any(iter_files(existing)) and not recorded else None)
     findings = scan_paths(existing, needles_for(secrets), stats)
     if forget and directory.is_dir():
         shutil.rmtree(directory)

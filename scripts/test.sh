@@ -42,6 +42,12 @@ phase "stack tests (Mailpit)" $BIN/python -m pytest tests/stack -q
 if compgen -G "features/**/*.feature" >/dev/null || compgen -G "features/*.feature" >/dev/null; then
   phase "Gherkin suite (Mailpit)" env UAT_MAIL_BACKEND=mailpit $BIN/uat run -q
   phase "release gate and artifact scan (Mailpit)" $BIN/uat gate
+  # production is read-only: only the @read-only scenarios run (itsme®, eID); the rest are skipped with the reason
+  phase "reference stack poses as production (itsme, eID identity providers; no restart)" \
+    $BIN/uat stack up --mail mailpit --profile prod
+  phase "production profile, read-only, against the stack posing as production" \
+    bash -c 'eval "$(.venv/bin/uat stack env)" && UAT_PROFILE=prod .venv/bin/uat run -q'
+  phase "release gate of the production run (the itsme and eID scenarios ran and passed)" $BIN/uat gate --min-scenarios 2
 fi
 $BIN/uat stack down >/dev/null
 

@@ -32,7 +32,9 @@ def build_parser(prog: str = "uat stack") -> argparse.ArgumentParser:
         "--profile",
         choices=sorted(PROFILES),
         default="local",
-        help="realm display name: local=FAMHPExternals, uat=UAT-FAMHPExternals",
+        help="what the realm poses as: local (display name FAMHPExternals), uat (UAT-FAMHPExternals), prod "
+        "(FAMHPExternals with the itsme® and eID identity providers production offers; local <-> prod switch "
+        "on a running stack without a restart)",
     )
     up.add_argument(
         "--theme",

@@ -29,6 +29,23 @@ class KeycloakAdmin:
         """A partial update: Keycloak leaves every attribute absent from `changes` as it is."""
         self._call("PUT", f"/admin/realms/{realm}", changes)
 
+    def login_themes(self) -> list[str]:
+        """The login themes this Keycloak serves (themes are read at start)."""
+        info = self._call("GET", "/admin/serverinfo") or {}
+        return sorted(str(theme["name"]) for theme in info.get("themes", {}).get("login", []))
+
+    def identity_providers(self, realm: str) -> list[str]:
+        """The aliases of the realm's identity providers."""
+        return [
+            str(idp["alias"]) for idp in self._call("GET", f"/admin/realms/{realm}/identity-provider/instances") or []
+        ]
+
+    def add_identity_provider(self, realm: str, representation: dict) -> None:
+        self._call("POST", f"/admin/realms/{realm}/identity-provider/instances", representation)
+
+    def remove_identity_provider(self, realm: str, alias: str) -> None:
+        self._call("DELETE", f"/admin/realms/{realm}/identity-provider/instances/{alias}")
+
     def _bearer(self) -> str:
         if self._token is None:
             form = urllib.parse.urlencode(

@@ -28,6 +28,8 @@ from stack.realm import fingerprint, realm_values, render_realm
 from stack.settings import (
     KEYCLOAK_VERSION,
     MAIL_BACKENDS,
+    PLACEHOLDER_IDP_URL,
+    PRODUCTION_IDENTITY_PROVIDERS,
     PROFILES,
     PROJECT_ROOT,
     REALM,
@@ -283,17 +285,28 @@ class ReferenceStack:
         if state and running:
             if len(running) == len(state["processes"]) and not fresh:
                 now = (state["mail_backend"], state["profile"], tuple(state.get("planted", ())))
-                if now != (mail, profile, planted):
+                # profiles that share the realm's display name switch without a restart (identity providers)
+                same_realm = PROFILES[state["profile"]] == PROFILES[profile]
+                if (now[0], now[2]) != (mail, planted) or not same_realm:
                     raise StackError(
                         f"the stack already runs with {_start_options(*now)}; "
                         f"run `uat stack down` first to switch to {_start_options(mail, profile, planted)}"
                     )
                 checks = [HealthCheck(**c) for c in state["health"]]
-                if all(c.passes() for c in checks):
+                healthy = all(c.passes() for c in checks)
+                missing_themes = (
+                    set(known_login_themes()) - set(self._realm_admin(state).login_themes()) if healthy else set()
+                )
+                if missing_themes:
+                    self.log(
+                        f"the running Keycloak predates this checkout's login themes ({', '.join(missing_themes)})"
+                    )
+                elif healthy:
                     self.log("the stack is already running and healthy")
                     self.set_login_theme(theme)  # the theme needs no restart
+                    self.pose_as(profile)
                     return self.status()
-            self.log("restarting: the previous stack is incomplete, unhealthy or --fresh was asked for")
+            self.log("restarting: the previous stack is incomplete, unhealthy, outdated or --fresh was asked for")
             self.down()
         started_at = time.monotonic()
         creds = self.credentials()
@@ -324,6 +337,7 @@ class ReferenceStack:
             timings.update(wait_until_healthy(pending, launched, timeout_s, self.log))
             # a realm kept from an earlier start has the theme it had then
             self.set_login_theme(theme)
+            self.pose_as(profile)
         except BaseException:
             self.log("start failed; stopping what was started")
             for item in launched.values():
@@ -457,15 +471,41 @@ class ReferenceStack:
         keycloak = next((p for p in self._launched(state) if p.name == "keycloak"), None)
         if state is None or keycloak is None or not is_ours(keycloak):
             raise StackError(f"the stack's Keycloak is not running; start it with `uat stack up --theme {theme}`")
-        creds = self.credentials()
-        url = f"http://localhost:{Ports(**state['ports']).keycloak}"
-        admin = KeycloakAdmin(url, creds.admin_username, creds.admin_password)
+        admin = self._realm_admin(state)
+        if theme not in (served := admin.login_themes()):
+            raise StackError(
+                f"the running Keycloak does not serve login theme {theme!r} (it serves {', '.join(served)}): it was "
+                f"started before the theme was installed; restart it: `uat stack down && uat stack up --theme {theme}`"
+            )
         before = admin.realm(REALM).get("loginTheme") or DEFAULT_LOGIN_THEME
         if before != theme:
             admin.update_realm(REALM, {"loginTheme": theme})
             self.log(f"login theme of realm {REALM}: {before} -> {theme}")
         save_json(self.state_file, {**state, "login_theme": theme})
         return str(before)
+
+    def _realm_admin(self, state: dict) -> KeycloakAdmin:
+        creds = self.credentials()
+        return KeycloakAdmin(
+            f"http://localhost:{Ports(**state['ports']).keycloak}", creds.admin_username, creds.admin_password
+        )
+
+    def pose_as(self, profile: str) -> None:
+        """Production offers itsme® and eID (user guide 2.1): the realm gets them as identity providers when the
+        stack poses as production, and loses them otherwise. No restart (admin REST API)."""
+        state = self._state()
+        if state is None:
+            raise StackError("the stack is not running; start it with `uat stack up`")
+        admin = self._realm_admin(state)
+        present = set(admin.identity_providers(REALM))
+        for alias, display_name in PRODUCTION_IDENTITY_PROVIDERS.items():
+            if profile == "prod" and alias not in present:
+                admin.add_identity_provider(REALM, _placeholder_identity_provider(alias, display_name))
+                self.log(f"realm {REALM} poses as production: identity provider {display_name} ({alias}) added")
+            elif profile != "prod" and alias in present:
+                admin.remove_identity_provider(REALM, alias)
+                self.log(f"identity provider {alias} removed (profile {profile} is not production)")
+        save_json(self.state_file, {**state, "profile": profile})
 
     def log_path(self, service: str) -> Path:
         path = self.dir / "logs" / f"{service}.log"
@@ -476,6 +516,24 @@ class ReferenceStack:
 
     def tail(self, service: str, lines: int) -> str:
         return log_tail(self.log_path(service), lines)
+
+
+def _placeholder_identity_provider(alias: str, display_name: str) -> dict:
+    """An OpenID Connect identity provider that only has to be offered, never used: its URLs lead nowhere."""
+    return {
+        "alias": alias,
+        "displayName": display_name,
+        "providerId": "oidc",
+        "enabled": True,
+        "hideOnLogin": False,
+        "config": {
+            "authorizationUrl": f"{PLACEHOLDER_IDP_URL}/{alias}/auth",
+            "tokenUrl": f"{PLACEHOLDER_IDP_URL}/{alias}/token",
+            "clientId": "famhp-reference-stack",
+            "clientSecret": "not-a-secret-nothing-listens-there",
+            "clientAuthMethod": "client_secret_post",
+        },
+    }
 
 
 def _start_options(mail: str, profile: str, planted: tuple[str, ...]) -> str:

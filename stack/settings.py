@@ -19,7 +19,12 @@ PROFILES = {
     # the name an authenticator app shows for the account (realm displayName)
     "local": "FAMHPExternals",
     "uat": "UAT-FAMHPExternals",
+    "prod": "FAMHPExternals",  # the stack posing as production: itsme® and eID on the sign-in page
 }
+# identity providers only production offers (user guide 2.1); when the stack poses as production they point at a
+# loopback port where nothing listens: the scenarios only check that the sign-in page offers them
+PRODUCTION_IDENTITY_PROVIDERS = {"itsme": "itsme®", "eid": "eID"}
+PLACEHOLDER_IDP_URL = "http://localhost:9/placeholder-identity-provider"
 MAIL_BACKENDS = ("mailpit", "imap")
 
 PROJECT_ROOT = Path(__file__).resolve().parents[1]

@@ -16,39 +16,28 @@ from support.actor import Actor
 from support.api_client import ConnectApi
 from support.authenticator import VirtualAuthenticator
 from support.config import UatConfig
+from support.target import Target
 from support.tasks.api_keys import ScenarioApiKeys
 from support.tasks.ready_user import ready_actor
 from support.users.providers.base import UserProvider
 from support.users.registry import ScenarioUsers
-from support.users.roles import listed_names, roles_in
+
+# a feature names the organisations of its user as the profile does: "their organisation", "their second organisation"
+THEIR = r"(?P<organisation>their (?:second )?organisation)"
 
 
 # ---- who may manage API keys (guide 2.1) -------------------------------------------------------------------
-@given(
-    parsers.parse('an onboarded external user with the role "{roles}" in the organisations "{first}" and "{second}"'),
-    target_fixture="actor",
-)
-def member_of_two(
-    user_provider: UserProvider, scenario_users: ScenarioUsers, authenticator: VirtualAuthenticator,
-    uat_config: UatConfig, request: pytest.FixtureRequest, roles: str, first: str, second: str,
-) -> Actor:  # fmt: skip
-    return ready_actor(
-        user_provider, scenario_users, authenticator, uat_config.authenticator_issuer,
-        roles=roles_in(roles), organisations=[first, second], tag=request.node.name,
-    )  # fmt: skip
-
-
 @given(
     parsers.parse('an onboarded external user with the role "{roles}" who belongs to no organisation'),
     target_fixture="actor",
 )
 def member_of_none(
     user_provider: UserProvider, scenario_users: ScenarioUsers, authenticator: VirtualAuthenticator,
-    uat_config: UatConfig, request: pytest.FixtureRequest, roles: str,
+    uat_config: UatConfig, target: Target, request: pytest.FixtureRequest, roles: str,
 ) -> Actor:  # fmt: skip
     return ready_actor(
         user_provider, scenario_users, authenticator, uat_config.authenticator_issuer,
-        roles=roles_in(roles), organisations=[], tag=request.node.name,
+        roles=target.roles(roles), organisations=[], tag=request.node.name,
     )  # fmt: skip
 
 
@@ -97,9 +86,11 @@ def click_create(page: Page) -> None:
     ApiKeysPage(page).create_api_key()
 
 
-@when(parsers.parse('they enter the name "{name}" and select the organisation "{organisation}"'))
-def enter_name_and_organisation(scenario_api_keys: ScenarioApiKeys, name: str, organisation: str) -> None:
-    scenario_api_keys.fill_form(name, organisation)
+@when(parsers.re(rf'they enter the name "(?P<name>[^"]+)" and select {THEIR}'))
+def enter_name_and_organisation(
+    scenario_api_keys: ScenarioApiKeys, target: Target, name: str, organisation: str
+) -> None:
+    scenario_api_keys.fill_form(name, target.organisation(organisation))
 
 
 @when('they click "Save"')
@@ -134,20 +125,21 @@ def click_done(page: Page) -> None:
     ApiKeySecretPanel(page).done()
 
 
-@given(parsers.parse('they have created the API key "{name}" for "{organisation}" in FAMHP Connect'))
-def created_from_dashboard(scenario_api_keys: ScenarioApiKeys, name: str, organisation: str) -> None:
+@given(parsers.re(rf'they have created the API key "(?P<name>[^"]+)" for {THEIR} in FAMHP Connect'))
+def created_from_dashboard(scenario_api_keys: ScenarioApiKeys, target: Target, name: str, organisation: str) -> None:
     scenario_api_keys.open_tab_from_dashboard()
-    scenario_api_keys.create(name, organisation)
+    scenario_api_keys.create(name, target.organisation(organisation))
 
 
-@when(parsers.parse('they create the API key "{name}" for "{organisation}"'))
-def create_key(scenario_api_keys: ScenarioApiKeys, name: str, organisation: str) -> None:
-    scenario_api_keys.create(name, organisation)
+@when(parsers.re(rf'they create the API key "(?P<name>[^"]+)" for {THEIR}'))
+def create_key(scenario_api_keys: ScenarioApiKeys, target: Target, name: str, organisation: str) -> None:
+    scenario_api_keys.create(name, target.organisation(organisation))
 
 
-@then(parsers.parse('the list shows the API key "{name}" of "{organisation}", active and created by them'))
-def listed_active(page: Page, scenario_api_keys: ScenarioApiKeys, name: str, organisation: str) -> None:
-    row = ApiKeysPage(page).key(scenario_api_keys.key(name, organisation).name, organisation)
+@then(parsers.re(rf'the list shows the API key "(?P<name>[^"]+)" of {THEIR}, active and created by them'))
+def listed_active(page: Page, scenario_api_keys: ScenarioApiKeys, target: Target, name: str, organisation: str) -> None:
+    named = target.organisation(organisation)
+    row = ApiKeysPage(page).key(scenario_api_keys.key(name, named).name, named)
     expect(row.root).to_have_count(1)
     expect(row.status).to_have_text("Active")
     expect(row.created_by).to_have_text(scenario_api_keys.manager.email)
@@ -159,26 +151,32 @@ def listed_active(page: Page, scenario_api_keys: ScenarioApiKeys, name: str, org
     target_fixture="api_answer",
 )
 def application_calls_api(api_client: ConnectApi, scenario_api_keys: ScenarioApiKeys, name: str) -> httpx.Response:
-    return api_client.whoami(scenario_api_keys.key(name).read_secret())
+    return api_client.call_with(scenario_api_keys.key(name).read_secret())
 
 
-@then(parsers.parse('the API answers for "{organisation}" and the API key "{name}"'))
-def api_answers(api_answer: httpx.Response, scenario_api_keys: ScenarioApiKeys, organisation: str, name: str) -> None:
-    mismatch = ConnectApi.identity_mismatch(api_answer, organisation, scenario_api_keys.key(name, organisation).name)
+@then(parsers.re(rf'the API answers for {THEIR} and the API key "(?P<name>[^"]+)"'))
+def api_answers(
+    api_answer: httpx.Response, api_client: ConnectApi, scenario_api_keys: ScenarioApiKeys, target: Target,
+    organisation: str, name: str,
+) -> None:  # fmt: skip
+    named = target.organisation(organisation)
+    mismatch = api_client.identity_mismatch(api_answer, named, scenario_api_keys.key(name, named).name)
     assert mismatch is None, mismatch
 
 
-@then(parsers.parse('the API key "{name}" opens the FAMHP Connect API for "{organisation}"'))
-def key_opens_api(api_client: ConnectApi, scenario_api_keys: ScenarioApiKeys, name: str, organisation: str) -> None:
-    key = scenario_api_keys.key(name, organisation)
-    mismatch = ConnectApi.identity_mismatch(api_client.whoami(key.read_secret()), organisation, key.name)
+@then(parsers.re(rf'the API key "(?P<name>[^"]+)" opens the FAMHP Connect API for {THEIR}'))
+def key_opens_api(
+    api_client: ConnectApi, scenario_api_keys: ScenarioApiKeys, target: Target, name: str, organisation: str
+) -> None:
+    key = scenario_api_keys.key(name, target.organisation(organisation))
+    mismatch = api_client.identity_mismatch(api_client.call_with(key.read_secret()), key.organisation, key.name)
     assert mismatch is None, mismatch
 
 
 @then(parsers.parse('the FAMHP Connect API refuses the API key "{name}"'))
 def api_refuses_key(api_client: ConnectApi, scenario_api_keys: ScenarioApiKeys, name: str) -> None:
-    answer = api_client.whoami(scenario_api_keys.key(name).read_secret())
-    assert answer.status_code == 401, f"expected 401 for a revoked key, the API answered {answer.status_code}"
+    answer = api_client.call_with(scenario_api_keys.key(name).read_secret())
+    assert api_client.refuses(answer), f"the API still accepts a revoked key: HTTP {answer.status_code}"
 
 
 @then(parsers.parse('the list shows that the API key "{name}" has never been used'))
@@ -193,9 +191,9 @@ def last_used_shown(page: Page, scenario_api_keys: ScenarioApiKeys, name: str) -
 
 
 # ---- the organisation ----------------------------------------------------------------------------------
-@then(parsers.parse('the organisations offered are exactly "{organisations}"'))
-def organisations_offered(page: Page, organisations: str) -> None:
-    expect(CreateApiKeyForm(page).organisation_options).to_have_text(listed_names(organisations))
+@then(parsers.re(r"the organisations offered are exactly (?P<organisations>their organisation(?: and .+)?)"))
+def organisations_offered(page: Page, target: Target, organisations: str) -> None:
+    expect(CreateApiKeyForm(page).organisation_options).to_have_text(target.organisations(organisations))
 
 
 @then("FAMHP Connect says they belong to no organisation for which they can manage API keys")
@@ -206,9 +204,9 @@ def no_organisation_offered(page: Page) -> None:
 
 
 # ---- the name rules --------------------------------------------------------------------------------------
-@when(parsers.parse('they try to create an API key for "{organisation}" with a name that is {problem}'))
-def try_create(scenario_api_keys: ScenarioApiKeys, organisation: str, problem: str) -> None:
-    scenario_api_keys.try_create(problem, organisation)
+@when(parsers.re(rf"they try to create an API key for {THEIR} with a name that is (?P<problem>.+)"))
+def try_create(scenario_api_keys: ScenarioApiKeys, target: Target, organisation: str, problem: str) -> None:
+    scenario_api_keys.try_create(problem, target.organisation(organisation))
 
 
 @then(parsers.parse('the name is refused with the message "{message}"'))
@@ -220,7 +218,7 @@ def name_refused(page: Page, message: str) -> None:
 def still_only(page: Page, uat_config: UatConfig, scenario_api_keys: ScenarioApiKeys, names: str) -> None:
     api_keys = ApiKeysPage(page)
     api_keys.open(uat_config.famhp_connect_url)
-    expected = [scenario_api_keys.key(name).name for name in listed_names(names)]
+    expected = [scenario_api_keys.key(name.strip()).name for name in names.split(",")]
     expect(api_keys.names_created_by(scenario_api_keys.manager.email)).to_have_text(expected)
 
 

@@ -12,6 +12,7 @@ from support.actor import Actor
 from support.config import UatConfig
 from support.mail import extract
 from support.mail.scenario_inbox import ScenarioInbox
+from support.target import Target
 from support.tasks.invitation import confirm_invitation, invite_newcomer, read_invitation
 from support.users.providers.invite_ui import InviteUiProvider
 from support.users.registry import ScenarioUsers
@@ -21,16 +22,17 @@ POLICY_MIN_LENGTH = 12
 
 @given("an organisation administrator has invited a new external user", target_fixture="actor")
 def invited_user(
-    inviter: InviteUiProvider, uat_config: UatConfig, scenario_users: ScenarioUsers, request: pytest.FixtureRequest
-) -> Actor:
-    actor = invite_newcomer(inviter, uat_config.mail_address_template, request.node.name)
+    inviter: InviteUiProvider, target: Target, uat_config: UatConfig, scenario_users: ScenarioUsers,
+    request: pytest.FixtureRequest,
+) -> Actor:  # fmt: skip
+    actor = invite_newcomer(inviter, target, uat_config, request.node.name)
     scenario_users.add(inviter, actor.user)  # removed when the scenario ends
     return actor
 
 
 @when("the invitation e-mail arrives")
-def invitation_arrives(actor: Actor, inbox: ScenarioInbox) -> None:
-    read_invitation(actor, inbox)
+def invitation_arrives(actor: Actor, inbox: ScenarioInbox, target: Target) -> None:
+    read_invitation(actor, inbox, target.invitation_mail)
 
 
 @then(parsers.parse('its subject is "{subject}"'))
@@ -44,25 +46,26 @@ def one_labelled_link(actor: Actor, label: str) -> None:
     assert actor.invitation_mail is not None
     labelled = [link for link in extract.links(actor.invitation_mail) if link.label == label]
     assert len(labelled) == 1, f"links labelled {label!r}: {[link.url for link in labelled]}"
-    assert labelled[0].url == extract.invitation_link(actor.invitation_mail)
+    assert labelled[0].url == extract.invitation_link(actor.invitation_mail, label)
 
 
 @then("it gives the user's e-mail address as username")
-def username_is_address(actor: Actor) -> None:
+def username_is_address(actor: Actor, target: Target) -> None:
     assert actor.invitation_mail is not None
-    assert extract.username(actor.invitation_mail) == actor.email
+    assert extract.username(actor.invitation_mail, target.invitation_mail.username_label) == actor.email
 
 
 @then("it gives an initial password")
-def gives_initial_password(actor: Actor) -> None:
+def gives_initial_password(actor: Actor, target: Target) -> None:
     assert actor.invitation_mail is not None
-    long_enough = len(extract.initial_password(actor.invitation_mail).reveal()) >= POLICY_MIN_LENGTH
+    password = extract.initial_password(actor.invitation_mail, target.invitation_mail.password_labels)
+    long_enough = len(password.reveal()) >= POLICY_MIN_LENGTH
     assert long_enough, f"the initial password is shorter than the policy's {POLICY_MIN_LENGTH} characters"
 
 
 @given("the invited user has confirmed the invitation from the e-mail")
-def invitation_confirmed(actor: Actor, inbox: ScenarioInbox, page: Page) -> None:
-    confirm_invitation(actor, inbox, page)
+def invitation_confirmed(actor: Actor, inbox: ScenarioInbox, page: Page, target: Target) -> None:
+    confirm_invitation(actor, inbox, page, target.invitation_mail)
 
 
 @when("the invitation link is opened a second time")

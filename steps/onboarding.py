@@ -12,6 +12,7 @@ from support.actor import Actor
 from support.authenticator import VirtualAuthenticator
 from support.config import UatConfig
 from support.mail.scenario_inbox import ScenarioInbox
+from support.target import Target
 from support.tasks.first_sign_in import FirstSignIn
 from support.tasks.invitation import invite_newcomer, sign_in_from_invitation
 from support.users.credentials import password_breaking, policy_password, wrong_code
@@ -151,12 +152,13 @@ def still_asked_for_password(keycloak_screens: KeycloakScreens) -> None:
 
 @given("an invited user has reached the step to choose a new password", target_fixture="actor")
 def reached_password_step(
-    inviter: InviteUiProvider, uat_config: UatConfig, scenario_users: ScenarioUsers, inbox: ScenarioInbox,
-    page: Page, keycloak_screens: KeycloakScreens, authenticator: VirtualAuthenticator, request: pytest.FixtureRequest,
+    inviter: InviteUiProvider, uat_config: UatConfig, target: Target, scenario_users: ScenarioUsers,
+    inbox: ScenarioInbox, page: Page, keycloak_screens: KeycloakScreens, authenticator: VirtualAuthenticator,
+    request: pytest.FixtureRequest,
 ) -> Actor:  # fmt: skip
-    actor = invite_newcomer(inviter, uat_config.mail_address_template, request.node.name)
+    actor = invite_newcomer(inviter, target, uat_config, request.node.name)
     scenario_users.add(inviter, actor.user)
-    sign_in_from_invitation(actor, inbox, page, keycloak_screens)
+    sign_in_from_invitation(actor, inbox, page, keycloak_screens, target.invitation_mail)
     first_sign_in = FirstSignIn(keycloak_screens, actor.user, authenticator, uat_config.authenticator_issuer)
     first_sign_in.reach(UpdatePasswordPage)
     actor.new_entry = first_sign_in.enrolled

@@ -7,7 +7,7 @@ from pytest_bdd import parsers, then
 
 from pages.portal.dashboard import PortalDashboard, SignInRefused
 from support.actor import Actor
-from support.users.roles import listed_names
+from support.target import Target
 
 
 @then("the IAM External Portal opens")
@@ -22,12 +22,12 @@ def portal_does_not_open(page: Page) -> None:
 
 
 @then("the dashboard shows exactly the applications the user was invited for")
-def tiles_of_invitation(page: Page, actor: Actor) -> None:
-    expect(PortalDashboard(page).tile_titles).to_have_text(actor.expected_applications)
+def tiles_of_invitation(page: Page, actor: Actor, target: Target) -> None:
+    expect(PortalDashboard(page).tile_titles).to_have_text(target.applications_for(actor.user.roles))
 
 
 @then(parsers.parse('the dashboard shows exactly the applications "{applications}"'))
-def tiles_exactly(page: Page, applications: str) -> None:
+def tiles_exactly(page: Page, target: Target, applications: str) -> None:
     dashboard = PortalDashboard(page)
     expect(dashboard.user_name).to_be_visible()
-    expect(dashboard.tile_titles).to_have_text(listed_names(applications))
+    expect(dashboard.tile_titles).to_have_text(target.applications(applications))

@@ -11,22 +11,28 @@ from pages.portal.dashboard import PortalDashboard, SignedOut
 from support.actor import Actor
 from support.authenticator import VirtualAuthenticator
 from support.config import UatConfig
+from support.target import Target
 from support.tasks.ready_user import ready_actor
 from support.tasks.sign_in import sign_in_with_code
 from support.users.credentials import wrong_code
 from support.users.providers.base import UserProvider
 from support.users.registry import ScenarioUsers
-from support.users.roles import roles_in
 
 
-@given(parsers.parse('an onboarded external user with the role "{roles}" in "{organisation}"'), target_fixture="actor")
+@given(
+    parsers.re(
+        r'an onboarded external user with the role "(?P<roles>[^"]*)" in '
+        r"(?P<organisations>their organisation(?: and their second organisation)?)"
+    ),
+    target_fixture="actor",
+)
 def onboarded_user(
     user_provider: UserProvider, scenario_users: ScenarioUsers, authenticator: VirtualAuthenticator,
-    uat_config: UatConfig, request: pytest.FixtureRequest, roles: str, organisation: str,
+    uat_config: UatConfig, target: Target, request: pytest.FixtureRequest, roles: str, organisations: str,
 ) -> Actor:  # fmt: skip
     return ready_actor(
         user_provider, scenario_users, authenticator, uat_config.authenticator_issuer,
-        roles=roles_in(roles), organisations=[organisation], tag=request.node.name,
+        roles=target.roles(roles), organisations=target.organisations(organisations), tag=request.node.name,
     )  # fmt: skip
 
 

@@ -34,7 +34,3 @@ class Actor:
     @password.setter
     def password(self, value: Secret) -> None:
         self.user.password = value
-
-    @property
-    def expected_applications(self) -> list[str]:
-        return self.user.expected_applications

@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import shutil
 from pathlib import Path
+from typing import Any
 
 # without these, Chromium keeps calling Google services that a closed network refuses
 CHROMIUM_ARGS = [
@@ -38,9 +39,9 @@ def chromium_executable(configured: str | None = None) -> str | None:
     )
 
 
-def launch_args(configured_executable: str | None = None) -> dict[str, object]:
+def launch_args(configured_executable: str | None = None) -> dict[str, Any]:
     executable = chromium_executable(configured_executable)
-    args: dict[str, object] = {"args": CHROMIUM_ARGS}
+    args: dict[str, Any] = {"args": CHROMIUM_ARGS}
     if executable:
         args["executable_path"] = executable
     return args

@@ -6,24 +6,24 @@ Feature: Creating an API key
   (The key names below get a short random suffix when typed, so that runs never share a name.)
 
   Background:
-    Given an onboarded external user with the role "IAM_API_KEY_MANAGER" in "Acme Pharma NV"
+    Given an onboarded external user with the role "API key manager" in their organisation
     And they have signed in to the IAM External Portal
 
   Scenario: Create an API key from the dashboard; its secret is shown exactly once
     When they open "FAMHP Connect" from its tile on the dashboard
     And they open the "API Keys" tab
     And they click the button to create a new API key
-    And they enter the name "Nightly export" and select the organisation "Acme Pharma NV"
+    And they enter the name "Nightly export" and select their organisation
     And they click "Save"
     Then the secret of the new API key is shown, with the advice to copy it now
     When they reload the page
     Then the secret is not shown again
-    And the list shows the API key "Nightly export" of "Acme Pharma NV", active and created by them
+    And the list shows the API key "Nightly export" of their organisation, active and created by them
 
   Scenario: The new key opens the API for its organisation, and the list then shows when it was last used
-    Given they have created the API key "Nightly export" for "Acme Pharma NV" in FAMHP Connect
+    Given they have created the API key "Nightly export" for their organisation in FAMHP Connect
     Then the list shows that the API key "Nightly export" has never been used
     When an application of their organisation calls the FAMHP Connect API with the API key "Nightly export"
-    Then the API answers for "Acme Pharma NV" and the API key "Nightly export"
+    Then the API answers for their organisation and the API key "Nightly export"
     When they reload the page
     Then the list shows when the API key "Nightly export" was last used

@@ -14,6 +14,6 @@ Feature: From the invitation to a working API key
     Then the IAM External Portal opens
     When they open "FAMHP Connect" from its tile on the dashboard
     And they open the "API Keys" tab
-    And they create the API key "First integration" for "Acme Pharma NV"
-    Then the list shows the API key "First integration" of "Acme Pharma NV", active and created by them
-    And the API key "First integration" opens the FAMHP Connect API for "Acme Pharma NV"
+    And they create the API key "First integration" for their organisation
+    Then the list shows the API key "First integration" of their organisation, active and created by them
+    And the API key "First integration" opens the FAMHP Connect API for their organisation

@@ -5,10 +5,10 @@ Feature: Rules for the name of an API key
   A refused name creates nothing. (Typed key names get a short random suffix, so runs never share one.)
 
   Scenario Outline: A name that is <problem> is refused and no key is created
-    Given an onboarded external user with the role "IAM_API_KEY_MANAGER" in "Acme Pharma NV"
+    Given an onboarded external user with the role "API key manager" in their organisation
     And they have signed in to the IAM External Portal
-    And they have created the API key "Nightly export" for "Acme Pharma NV" in FAMHP Connect
-    When they try to create an API key for "Acme Pharma NV" with a name that is <problem>
+    And they have created the API key "Nightly export" for their organisation in FAMHP Connect
+    When they try to create an API key for their organisation with a name that is <problem>
     Then the name is refused with the message "<message>"
     And their API keys are still only "Nightly export"
 
@@ -21,10 +21,10 @@ Feature: Rules for the name of an API key
       | already used in that organisation | This organisation already has an active API key with this name. |
 
   Scenario: The same name is allowed in another organisation
-    Given an onboarded external user with the role "IAM_API_KEY_MANAGER" in the organisations "Acme Pharma NV" and "Belgian Vet Supplies BV"
+    Given an onboarded external user with the role "API key manager" in their organisation and their second organisation
     And they have signed in to the IAM External Portal
-    And they have created the API key "Nightly export" for "Acme Pharma NV" in FAMHP Connect
-    When they create the API key "Nightly export" for "Belgian Vet Supplies BV"
-    Then the list shows the API key "Nightly export" of "Acme Pharma NV", active and created by them
-    And the list shows the API key "Nightly export" of "Belgian Vet Supplies BV", active and created by them
-    And the API key "Nightly export" opens the FAMHP Connect API for "Belgian Vet Supplies BV"
+    And they have created the API key "Nightly export" for their organisation in FAMHP Connect
+    When they create the API key "Nightly export" for their second organisation
+    Then the list shows the API key "Nightly export" of their organisation, active and created by them
+    And the list shows the API key "Nightly export" of their second organisation, active and created by them
+    And the API key "Nightly export" opens the FAMHP Connect API for their second organisation

@@ -5,9 +5,9 @@ Feature: Revoking an API key
   (Typed key names get a short random suffix, so runs never share one.)
 
   Background:
-    Given an onboarded external user with the role "IAM_API_KEY_MANAGER" in "Acme Pharma NV"
+    Given an onboarded external user with the role "API key manager" in their organisation
     And they have signed in to the IAM External Portal
-    And they have created the API key "Nightly export" for "Acme Pharma NV" in FAMHP Connect
+    And they have created the API key "Nightly export" for their organisation in FAMHP Connect
 
   @negative
   Scenario: Cancelling the confirmation keeps the key working
@@ -15,7 +15,7 @@ Feature: Revoking an API key
     Then they are asked to confirm revoking "Nightly export"
     When they cancel the confirmation
     Then the list shows the API key "Nightly export" as "Active"
-    And the API key "Nightly export" opens the FAMHP Connect API for "Acme Pharma NV"
+    And the API key "Nightly export" opens the FAMHP Connect API for their organisation
 
   Scenario: A revoked key is shown as revoked and the API refuses it
     When they ask to revoke the API key "Nightly export"

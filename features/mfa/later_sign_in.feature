@@ -3,7 +3,7 @@ Feature: Every later sign-in asks e-mail, password and a one-time code
   User guide 1.2, tips: "you must enter your e-mail address, password, and one-time code at each new login".
 
   Background:
-    Given an onboarded external user with the role "VAMREG_USER" in "Acme Pharma NV"
+    Given an onboarded external user with the role "VAMREG user" in their organisation
 
   @smoke
   Scenario: Sign in with e-mail, password and a one-time code

@@ -1,4 +1,4 @@
-@prod-only
+@prod-only @read-only
 Feature: Sign in with itsme® or the Belgian eID
   User guide 2.1: besides e-mail, password and a one-time code, production offers itsme® and eID.
   These identity providers exist only in production; elsewhere these scenarios are skipped, with

@@ -3,7 +3,7 @@ Feature: VAMREG by single sign-on
   User guide 1.3: VAMREG opens from its direct link or from the IAM External Portal.
 
   Background:
-    Given an onboarded external user with the role "VAMREG_USER" in "Acme Pharma NV"
+    Given an onboarded external user with the role "VAMREG user" in their organisation
 
   @smoke
   Scenario: From the portal tile, VAMREG opens without a second sign-in

@@ -18,5 +18,8 @@ class ConnectTabs:
         """Go to FAMHP Connect: it opens the first tab the user may see (after sign-in, without a session)."""
         self.page.goto(famhp_connect_url.rstrip("/"))
 
+    def open_users(self) -> None:
+        self.users_tab.click()
+
     def open_api_keys(self) -> None:
         self.api_keys_tab.click()

@@ -33,13 +33,16 @@ from support.config.model import (
 )
 from support.config.settings import (
     ALWAYS_NEEDED,
+    CREATING_PROVIDERS,
     NEEDED_BY_BACKEND,
     NEEDED_BY_PROVIDER,
+    NEEDED_TO_CREATE,
     PLACEHOLDER,
     SECRET_PARSERS,
     SETTING_NAMES,
     SETTINGS,
     InvalidValue,
+    parse_boolean,
     parse_profile,
 )
 from support.paths import DOTENV, PROFILES_DIR, PROJECT_ROOT
@@ -192,6 +195,31 @@ def reference_stack_wanted(
     )
 
 
+@dataclass(frozen=True)
+class RunSelection:
+    """What decides, before any target is asked, which scenarios may run: the profile, and whether it is
+    read-only (production)."""
+
+    profile: str
+    read_only: bool
+
+
+def run_selection(overrides: Mapping[str, Any] | None = None, *, env: Mapping[str, str] | None = None) -> RunSelection:
+    """Cheap: the explicit layers and the profile file only (no stack discovery); an invalid value counts as
+    read-only, so a mistake never lets a creating scenario loose (load_config reports the mistake)."""
+    explicit = _read_explicit_layers(overrides, os.environ if env is None else env, DOTENV)
+    profile, _ = _resolve_profile(explicit)
+    layer, _ = _read_profile(profile, PROFILES_DIR)
+    raw = explicit.first("read_only")
+    if raw is None and layer is not None:
+        raw = layer.values.get("read_only")
+    try:
+        read_only = False if raw is None else parse_boolean(raw)
+    except InvalidValue:
+        read_only = True
+    return RunSelection(profile, read_only)
+
+
 def load_config(
     overrides: Mapping[str, Any] | None = None,
     *,
@@ -238,7 +266,9 @@ def load_config(
     if values["imap_port"] is None:
         values["imap_port"] = IMAP_DEFAULT_PORTS[values["imap_security"]]
         origins["imap_port"] = f"default for imap_security={values['imap_security']}"
-    return UatConfig(**values, origins=origins, explicit=frozenset(parsed.explicit))
+    return UatConfig(
+        **values, origins=origins, explicit=frozenset(parsed.explicit), placeholders=dict(parsed.placeholders)
+    )
 
 
 def _discover_stack(
@@ -283,9 +313,10 @@ def _parse_all(layers: Sequence[_Layer]) -> _Parsed:
         parsed.origins[setting.name] = origin
         if explicit:
             parsed.explicit.add(setting.name)
-        if isinstance(raw, str) and PLACEHOLDER.match(raw.strip()):
+        placeholder = _placeholder_in(raw)
+        if placeholder is not None:
             # a placeholder is a reminder for a person, never a value: treat it as missing
-            parsed.placeholders[setting.name] = f"{origin} has only the placeholder {raw.strip()!r}"
+            parsed.placeholders[setting.name] = f"{origin} has the placeholder {placeholder!r}"
             raw = None
         if raw is None:
             parsed.values[setting.name] = None
@@ -300,8 +331,19 @@ def _parse_all(layers: Sequence[_Layer]) -> _Parsed:
     return parsed
 
 
+def _placeholder_in(raw: Any) -> str | None:
+    """The first `<...>` placeholder in a value, or in an item of a table or list value."""
+    if isinstance(raw, str):
+        match = PLACEHOLDER.search(raw)
+        return match.group(0) if match else None
+    items = raw.values() if isinstance(raw, dict) else raw if isinstance(raw, list) else ()
+    return next((found for item in items if (found := _placeholder_in(item)) is not None), None)
+
+
 def _missing(parsed: _Parsed) -> list[str]:
     needed: dict[str, str] = dict.fromkeys(ALWAYS_NEEDED, "every run needs it")
+    if not parsed.values.get("read_only"):
+        needed.update(dict.fromkeys(NEEDED_TO_CREATE, "a run that creates users, mail and API keys needs it"))
     provider, backend = parsed.values.get("user_provider"), parsed.values.get("mail_backend")
     for name in NEEDED_BY_PROVIDER.get(provider or "", ()):
         needed.setdefault(name, f"user provider '{provider}' needs it")
@@ -312,4 +354,23 @@ def _missing(parsed: _Parsed) -> list[str]:
         if parsed.values.get(name) is None and name not in parsed.invalid:
             placeholder = f"; {parsed.placeholders[name]}" if name in parsed.placeholders else ""
             problems.append(f"{env_name(name)} is not set ({reason}{placeholder})")
+    return problems + _inconsistent(parsed.values)
+
+
+def _inconsistent(values: Mapping[str, Any]) -> list[str]:
+    """Settings that are valid one by one but not together."""
+    problems = []
+    if values.get("read_only") and values.get("user_provider") in CREATING_PROVIDERS:
+        problems.append(
+            f"{env_name('user_provider')}={values['user_provider']!r} creates users, but this profile is read-only "
+            f"({env_name('read_only')}=true): use 'preprovisioned' or leave it unset"
+        )
+    applications, roles = values.get("applications") or {}, values.get("roles") or {}
+    clients = set(applications.values())
+    for meaning, (client, _) in roles.items():
+        if clients and client not in clients:
+            problems.append(
+                f"{env_name('roles')}: {meaning!r} belongs to client {client!r}, which "
+                f"{env_name('applications')} does not name (it names {', '.join(sorted(clients))})"
+            )
     return problems

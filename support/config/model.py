@@ -8,6 +8,7 @@ from dataclasses import dataclass, field, fields
 from pathlib import Path
 from typing import Literal
 
+from support.mail.addresses import unique_address
 from support.secrets import MASK, Secret
 
 ENV_PREFIX = "UAT_"
@@ -63,7 +64,7 @@ class UatConfig:
     keycloak_url: str
     realm: str
     authenticator_issuer: str
-    user_provider: UserProvider
+    user_provider: UserProvider | None
     keycloak_admin_username: str | None
     keycloak_admin_password: Secret | None
     keycloak_admin_realm: str
@@ -71,7 +72,7 @@ class UatConfig:
     org_admin_password: Secret | None
     org_admin_totp_secret: Secret | None
     preprovisioned_users: Path | None
-    mail_backend: MailBackend
+    mail_backend: MailBackend | None
     mailpit_url: str | None
     imap_host: str | None
     imap_port: int
@@ -79,14 +80,31 @@ class UatConfig:
     imap_password: Secret | None
     imap_security: ImapSecurity
     imap_folder: str
-    mail_address_template: str
+    mail_address_template: str | None
     mail_timeout_s: float
     ui_timeout_ms: int
     otp_look_around: int
     browser_executable: Path | None
     stack: StackMode
+    read_only: bool
+    organisation: str | None
+    second_organisation: str | None
+    applications: Mapping[str, str] | None  # the guide's application name -> client id
+    roles: Mapping[str, tuple[str, str]] | None  # the guide's role ("API key manager") -> (client id, role name)
+    invitation_subject: str | None
+    invitation_link_label: str | None
+    invitation_username_label: str | None
+    invitation_password_labels: tuple[str, ...] | None
+    api_check_path: str | None
+    api_key_header: str | None
+    api_accepted_status: int
+    api_refused_status: int
+    api_identity_organisation: str | None  # dotted path in the API's JSON answer, e.g. organization.name
+    api_identity_key: str | None  # likewise for the key's name; unset when the API does not show it
     origins: Mapping[str, str] = field(default_factory=dict, repr=False, compare=False)
     explicit: frozenset[str] = field(default=frozenset(), repr=False, compare=False)
+    # settings a profile gives only as a reminder ("<set UAT_X>"): unset, and said so by `uat doctor`
+    placeholders: Mapping[str, str] = field(default_factory=dict, repr=False, compare=False)
 
     @property
     def uses_reference_stack(self) -> bool:
@@ -101,11 +119,17 @@ class UatConfig:
         if missing:
             raise ConfigurationError(missing, profile=self.profile)
 
+    def new_address(self, tag: str) -> str:
+        """A fresh e-mail address for one scenario's user, from UAT_MAIL_ADDRESS_TEMPLATE."""
+        self.require("mail_address_template", purpose="a scenario that makes a user")
+        assert self.mail_address_template is not None
+        return unique_address(self.mail_address_template, tag)
+
     def describe(self) -> str:
         """One line per setting, secrets masked, with the value's origin."""
         lines = []
         for item in fields(self):
-            if item.name in ("origins", "explicit"):
+            if item.name in ("origins", "explicit", "placeholders"):
                 continue
             value = getattr(self, item.name)
             shown = MASK if isinstance(value, Secret) else ("-" if value is None else str(value))

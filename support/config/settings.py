@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import base64
 import binascii
+import json
 import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -17,7 +18,8 @@ from support.config.model import DEFAULT_PROFILE, IMAP_SECURITIES, MAIL_BACKENDS
 from support.paths import PROJECT_ROOT
 from support.secrets import Secret, register_totp_secret
 
-PLACEHOLDER = re.compile(r"^<[^<>]*>$")
+# a reminder for a person in a committed profile ("<set UAT_REALM>"), alone or inside a value
+PLACEHOLDER = re.compile(r"<[^<>]+>")
 _EMAIL = re.compile(r"^[A-Za-z0-9.!#$%&'*+/=?^_`{|}~-]+@[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?(?:\.[A-Za-z0-9-]+)+$")
 _PROFILE_NAME = re.compile(r"^[a-z0-9][a-z0-9_-]*$")
 _BASE32 = re.compile(r"^[A-Z2-7]+=*$")
@@ -144,6 +146,67 @@ def _imap_user(value: Any) -> str:
     return text
 
 
+def parse_boolean(value: Any) -> bool:
+    if isinstance(value, bool):
+        return value
+    text = _text(value).lower()
+    if text in ("true", "yes", "1", "on"):
+        return True
+    if text in ("false", "no", "0", "off"):
+        return False
+    raise InvalidValue("is not true or false")
+
+
+def _mapping(value: Any) -> dict[str, str]:
+    """A TOML table, a JSON object, or `key=value; key=value` (as an environment variable can carry it)."""
+    if isinstance(value, str):
+        text = value.strip()
+        if text.startswith("{"):
+            try:
+                value = json.loads(text)
+            except json.JSONDecodeError as exc:
+                raise InvalidValue(f"is not a JSON object ({exc.msg})") from None
+        else:
+            pairs = [part.partition("=") for part in text.split(";") if part.strip()]
+            if not pairs or any(not sep or not key.strip() for key, sep, _ in pairs):
+                raise InvalidValue("is not a table of names (TOML table, JSON object or key=value; key=value)")
+            value = {key.strip(): item.strip() for key, _, item in pairs}
+    if not isinstance(value, dict) or not value or not all(isinstance(item, str) for item in value.values()):
+        raise InvalidValue("must map names to texts")
+    return {str(key).strip(): item.strip() for key, item in value.items()}
+
+
+def _roles(value: Any) -> dict[str, tuple[str, str]]:
+    """The guide's roles by what they allow -> (client id, role name), written `client-id/ROLE_NAME`."""
+    roles = {}
+    for meaning, target in _mapping(value).items():
+        client, sep, role = target.partition("/")
+        if not sep or not client.strip() or not role.strip():
+            raise InvalidValue(f"gives {meaning!r} as {target!r}, not as client-id/ROLE_NAME")
+        roles[meaning] = (client.strip(), role.strip())
+    return roles
+
+
+def _labels(value: Any) -> tuple[str, ...]:
+    """One or more labels, most likely first: a TOML array or `label | label`."""
+    items = value if isinstance(value, list) else _text(value).split("|")
+    labels = tuple(item.strip() for item in items if isinstance(item, str) and item.strip())
+    if not labels:
+        raise InvalidValue("names no label")
+    return labels
+
+
+def _path(value: Any) -> str:
+    text = _text(value)
+    if not text.startswith("/") or any(c.isspace() for c in text):
+        raise InvalidValue("is not a path starting with / (e.g. /whoami)")
+    return text
+
+
+def _http_status(value: Any) -> int:
+    return _integer(100, 599)(value)
+
+
 def parse_profile(value: Any) -> str:
     text = _text(value).lower()
     if not _PROFILE_NAME.match(text):
@@ -189,14 +252,38 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("otp_look_around", _integer(0, 10), 1),
     Setting("browser_executable", _existing_file),
     Setting("stack", _choice(STACK_MODES), "auto"),
+    Setting("read_only", parse_boolean, False),
+    # facts of the target deployment that scenarios speak of in the guide's words
+    Setting("organisation", _text),
+    Setting("second_organisation", _text),
+    Setting("applications", _mapping),
+    Setting("roles", _roles),
+    Setting("invitation_subject", _text),
+    Setting("invitation_link_label", _text),
+    Setting("invitation_username_label", _text),
+    Setting("invitation_password_labels", _labels),
+    Setting("api_check_path", _path),
+    Setting("api_key_header", _text),
+    Setting("api_accepted_status", _http_status, 200),
+    Setting("api_refused_status", _http_status, 401),
+    Setting("api_identity_organisation", _text),
+    Setting("api_identity_key", _text),
 )
 SETTING_NAMES = frozenset(setting.name for setting in SETTINGS)
 SECRET_PARSERS = (_secret, _totp_key)
 
 ALWAYS_NEEDED = (
     "portal_url", "famhp_connect_url", "vamreg_url", "api_url", "keycloak_url", "realm",
-    "authenticator_issuer", "user_provider", "mail_backend", "mail_address_template",
+    "authenticator_issuer",
 )  # fmt: skip
+# a run that creates users, mail and keys needs these too; a read-only run (production) does not
+NEEDED_TO_CREATE = (
+    "organisation", "second_organisation", "applications", "roles", "user_provider", "mail_backend",
+    "mail_address_template", "invitation_subject", "invitation_link_label", "invitation_username_label",
+    "invitation_password_labels", "api_check_path", "api_key_header", "api_identity_organisation",
+)  # fmt: skip
+# the user providers that create users (a read-only profile refuses them)
+CREATING_PROVIDERS = ("keycloak-admin", "invite-ui")
 NEEDED_BY_PROVIDER = {
     "keycloak-admin": ("keycloak_admin_username", "keycloak_admin_password"),
     "invite-ui": ("org_admin_email", "org_admin_password", "org_admin_totp_secret"),

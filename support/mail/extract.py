@@ -5,18 +5,13 @@ from __future__ import annotations
 
 import html
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 from html.parser import HTMLParser
 from typing import Literal, overload
 
 from support.mail.base import MailError, MailMessage
 from support.secrets import MASK, Secret
-
-INVITATION_PATH = "/invitations/"
-INVITATION_SUBJECT = "Confirm your invitation"
-USERNAME_LABEL = "Username"
-# the guide's wording ("Initial password") first; some deployments label it plainly "Password"
-INITIAL_PASSWORD_LABELS = ("Initial password", "Password")
 
 _URL_IN_TEXT = re.compile(r"https?://[^\s<>\"'()\[\]]+")
 _BLOCK_TAGS = frozenset({"p", "div", "br", "tr", "li", "h1", "h2", "h3", "h4", "table", "td", "th", "section"})
@@ -87,17 +82,25 @@ def links(message: MailMessage) -> list[Link]:
     return found
 
 
-def invitation_link(message: MailMessage, *, path_part: str = INVITATION_PATH) -> str:
-    """The one invitation URL of the message (a link whose path contains `path_part`), read from the
-    HTML anchors and the text part. The same URL in both parts counts once."""
-    candidates = list(dict.fromkeys(html.unescape(link.url) for link in links(message) if path_part in link.url))
+def invitation_link(message: MailMessage, label: str) -> str:
+    """The one URL the message labels `label` ("Confirm your invitation"): an HTML anchor with that text, or the
+    URL after "label:" in the text part. The same URL in both parts counts once."""
+    wanted = _normalized(label)
+    anchors = [html.unescape(link.url) for link in links(message) if link.label and _normalized(link.label) == wanted]
+    source = message.text if message.text.strip() else ""
+    in_text = [url.rstrip(".,;:!?") for value in _labelled_values(source, label) for url in _URL_IN_TEXT.findall(value)]
+    candidates = list(dict.fromkeys(anchors + in_text))
     if len(candidates) != 1:
         shown = "\n".join(f"  - {url}" for url in candidates) or "  (none)"
         raise MailContentError(
-            f"expected exactly one invitation link (containing {path_part!r}) in {message.subject!r} to "
+            f"expected exactly one link labelled {label!r} in {message.subject!r} to "
             f"{', '.join(message.recipients)}, found {len(candidates)}:\n{shown}"
         )
     return candidates[0]
+
+
+def _normalized(text: str) -> str:
+    return " ".join(text.split()).casefold()
 
 
 def _labelled_values(text: str, label: str) -> list[str]:
@@ -143,15 +146,13 @@ def credential(message: MailMessage, label: str, *, secret: bool | None = None) 
     return Secret(candidates[0]) if is_secret else candidates[0]
 
 
-def username(message: MailMessage, *, label: str = USERNAME_LABEL) -> str:
+def username(message: MailMessage, label: str) -> str:
     """The username the invitation gives (the user's e-mail address in this realm)."""
     return credential(message, label, secret=False)
 
 
-def initial_password(message: MailMessage, *, label: str | None = None) -> Secret:
-    """The initial password the invitation gives, as a Secret: after `label`, or after the first of
-    INITIAL_PASSWORD_LABELS the message uses."""
-    labels = (label,) if label else INITIAL_PASSWORD_LABELS
+def initial_password(message: MailMessage, labels: Sequence[str]) -> Secret:
+    """The initial password the invitation gives, as a Secret: after the first of `labels` the message uses."""
     source = message.text if message.text.strip() else _read_html(message.html).text()
-    used = next((candidate for candidate in labels if _labelled_values(source, candidate)), labels[0])
+    used = next((label for label in labels if _labelled_values(source, label)), labels[0])
     return credential(message, used, secret=True)

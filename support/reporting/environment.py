@@ -92,9 +92,11 @@ def target_environment(config: Any) -> dict[str, str]:
         "target.keycloak": config.keycloak_url,
         "realm": config.realm,
         "authenticator.issuer": config.authenticator_issuer,
-        "users.provider": config.user_provider,
-        "mail.backend": config.mail_backend,
+        "users.provider": config.user_provider or "none (read-only)",
+        "mail.backend": config.mail_backend or "none (read-only)",
     }
+    if config.organisation:
+        values["organisation"] = config.organisation
     if config.mail_backend == "mailpit" and config.mailpit_url:
         values["mail.mailpit"] = config.mailpit_url
     elif config.imap_host:

@@ -18,11 +18,11 @@ from pages.portal import PortalDashboard
 from support.actor import Actor
 from support.api_client import ConnectApi
 from support.secrets import Secret, mask_text
-from support.users.roles import APPLICATION_NAMES, FAMHP_CONNECT
 
 log = logging.getLogger(__name__)
 
 NAME_SUFFIX_LENGTH = 6
+FAMHP_CONNECT = "FAMHP Connect"  # the application, as the guide and its tile name it
 # the names the Gherkin's refused-name problems stand for; "already used" is the scenario's existing key's name
 NAMES_THAT_ARE = {
     "empty": "",
@@ -105,7 +105,7 @@ class ScenarioApiKeys:
 
     def open_tab_from_dashboard(self) -> ApiKeysPage:
         """From the portal dashboard: the FAMHP Connect tile, then the "API Keys" tab."""
-        PortalDashboard(self.page).open_application(APPLICATION_NAMES[FAMHP_CONNECT])
+        PortalDashboard(self.page).open_application(FAMHP_CONNECT)
         ConnectTabs(self.page).open_api_keys()
         return ApiKeysPage(self.page)
 
@@ -150,8 +150,10 @@ class ScenarioApiKeys:
         except Exception as error:  # whatever stopped it, the API check below says which keys still work
             problems.append(f"FAMHP Connect could not revoke the keys of {self.manager.email}: {mask_text(str(error))}")
         for key in self.created:
-            if key.secret is not None and (status := self.api.whoami(key.secret).status_code) != 401:
-                problems.append(f"{key.name!r} of {key.organisation} still answers on the API (HTTP {status})")
+            if key.secret is not None and not self.api.refuses(answer := self.api.call_with(key.secret)):
+                problems.append(
+                    f"{key.name!r} of {key.organisation} still answers on the API (HTTP {answer.status_code})"
+                )
         if problems:
             raise ApiKeysLeftBehind("API keys left behind after the scenario: " + "; ".join(problems))
 

@@ -7,48 +7,49 @@ from playwright.sync_api import Page
 
 from pages.keycloak import KeycloakScreens
 from support.actor import Actor
+from support.config import UatConfig
 from support.mail import extract
-from support.mail.addresses import unique_address
 from support.mail.scenario_inbox import ScenarioInbox
 from support.secrets import Secret
+from support.target import THEIR_ORGANISATION, InvitationMail, Target
 from support.users.providers.invite_ui import InviteUiProvider
-from support.users.roles import FAMHP_CONNECT, VAMREG
 
-# who the administrator invites in these scenarios, granting both applications of the guide
+# who the administrator invites in these scenarios, into their organisation, granting both applications of the guide
 NEWCOMER_NAME = ("Eva", "Peeters")
-NEWCOMER_ROLES = {FAMHP_CONNECT: ["IAM_API_KEY_MANAGER"], VAMREG: ["VAMREG_USER"]}
-NEWCOMER_ORGANISATION = "Acme Pharma NV"
+NEWCOMER_ROLES = "API key manager, VAMREG user"
 
 
-def invite_newcomer(inviter: InviteUiProvider, address_template: str, tag: str) -> Actor:
+def invite_newcomer(inviter: InviteUiProvider, target: Target, config: UatConfig, tag: str) -> Actor:
     """A new external user, invited by the organisation administrator; their password is not known yet."""
     invitation = inviter.invite(
-        email=unique_address(address_template, tag),
+        email=config.new_address(tag),
         first_name=NEWCOMER_NAME[0],
         last_name=NEWCOMER_NAME[1],
-        organisation=NEWCOMER_ORGANISATION,
-        roles=NEWCOMER_ROLES,
+        organisation=target.organisation(THEIR_ORGANISATION),
+        roles=target.roles(NEWCOMER_ROLES),
     )
     return Actor(user=invitation.as_user(password=Secret("")))
 
 
-def read_invitation(actor: Actor, inbox: ScenarioInbox) -> None:
+def read_invitation(actor: Actor, inbox: ScenarioInbox, mail: InvitationMail) -> None:
     """Wait for the invitation e-mail once; later calls keep the first one."""
     if actor.invitation_mail is None:
-        actor.invitation_mail = inbox.wait_for(actor.email, extract.INVITATION_SUBJECT)
+        actor.invitation_mail = inbox.wait_for(actor.email, mail.subject)
 
 
-def confirm_invitation(actor: Actor, inbox: ScenarioInbox, page: Page) -> None:
+def confirm_invitation(actor: Actor, inbox: ScenarioInbox, page: Page, mail: InvitationMail) -> None:
     """Read the link labelled "Confirm your invitation" and the initial password, and follow the link."""
-    read_invitation(actor, inbox)
+    read_invitation(actor, inbox, mail)
     assert actor.invitation_mail is not None
-    actor.invitation_link = extract.invitation_link(actor.invitation_mail)
-    actor.initial_password = extract.initial_password(actor.invitation_mail)
+    actor.invitation_link = extract.invitation_link(actor.invitation_mail, mail.link_label)
+    actor.initial_password = extract.initial_password(actor.invitation_mail, mail.password_labels)
     actor.password = actor.initial_password
     page.goto(actor.invitation_link)
 
 
-def sign_in_from_invitation(actor: Actor, inbox: ScenarioInbox, page: Page, screens: KeycloakScreens) -> None:
+def sign_in_from_invitation(
+    actor: Actor, inbox: ScenarioInbox, page: Page, screens: KeycloakScreens, mail: InvitationMail
+) -> None:
     """Confirm the invitation and sign in with the initial password: where the first sign-in starts."""
-    confirm_invitation(actor, inbox, page)
+    confirm_invitation(actor, inbox, page, mail)
     screens.sign_in(actor.email, actor.password)

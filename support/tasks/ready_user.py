@@ -21,6 +21,7 @@ def ready_actor(
     organisations: Sequence[str],
     tag: str,
 ) -> Actor:
+    """Roles and organisations as the profile names them; the user's phone enrols the account it already has."""
     user = provider.create_onboarded(roles=roles, organizations=organisations, tag=tag)
     scenario_users.add(provider, user)  # removed when the scenario ends, after its keys are revoked
     if user.totp_secret is None:

@@ -8,7 +8,6 @@ from datetime import datetime
 
 from support.mail.addresses import slug
 from support.secrets import Secret
-from support.users.roles import APPLICATION_NAMES
 
 INVITED_BY_UI = "invite-ui"
 
@@ -37,11 +36,6 @@ class TestUser:
     @property
     def full_name(self) -> str:
         return f"{self.first_name} {self.last_name}".strip()
-
-    @property
-    def expected_applications(self) -> list[str]:
-        """The tiles the portal should show: one per application on which the user holds any role."""
-        return sorted(name for client, name in APPLICATION_NAMES.items() if self.roles.get(client))
 
     def holds(self, role: str) -> bool:
         return any(role in names for names in self.roles.values())

@@ -19,10 +19,12 @@ from support.config import (
 )
 from support.secrets import Secret
 from support.stack_discovery import StackDiscoveryError, parse_stack_status
+from tests.unit.profile_facts import TARGET_FACTS_TOML
 
 TOTP_KEY = "MFRGGZDFMZTWQ2LKGAYTEMZUGU3DOOBZ"
 
-DEMO_PROFILE = """
+DEMO_PROFILE = (
+    """
 portal_url = "https://demo.example/portal"
 famhp_connect_url = "https://demo.example/famhp-connect"
 vamreg_url = "https://demo.example/vamreg"
@@ -37,6 +39,8 @@ mailpit_url = "http://mail.demo.example:8025"
 mail_address_template = "qa+{tag}@demo.example"
 stack = "never"
 """
+    + TARGET_FACTS_TOML
+)
 
 # the shape `uat stack status --json` prints (README, "The reference stack")
 STACK_STATUS: dict[str, Any] = {
@@ -242,7 +246,7 @@ def test_a_placeholder_is_reported_as_missing(profiles: Path, no_dotenv: Path) -
         load(profiles, no_dotenv, demo_env())
     assert excinfo.value.problems == (
         "UAT_KEYCLOAK_URL is not set (every run needs it; "
-        f"profile {profiles / 'demo.toml'} has only the placeholder '<set UAT_KEYCLOAK_URL>')",
+        f"profile {profiles / 'demo.toml'} has the placeholder '<set UAT_KEYCLOAK_URL>')",
     )
 
 

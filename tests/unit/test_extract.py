@@ -17,6 +17,9 @@ from support.mail.extract import (
     username,
 )
 from support.secrets import Secret, mask_text
+from tests.unit.profile_facts import PASSWORD_LABELS
+
+LINK_LABEL = "Confirm your invitation"
 
 LINK = "http://localhost:8000/invitations/tok_3f9a?lang=en&src=mail"
 
@@ -52,35 +55,37 @@ def message(text: str = INVITATION_TEXT, html: str = INVITATION_HTML) -> MailMes
 
 
 def test_the_same_link_in_both_parts_is_one_candidate() -> None:
-    assert invitation_link(message()) == LINK
+    assert invitation_link(message(), LINK_LABEL) == LINK
 
 
 def test_the_link_is_found_in_the_html_part_alone() -> None:
-    assert invitation_link(message(text="")) == LINK
+    assert invitation_link(message(text=""), LINK_LABEL) == LINK
     assert [link.label for link in links(message(text=""))] == ["Confirm your invitation"]
 
 
 def test_two_different_invitation_links_are_refused() -> None:
     other = LINK.replace("tok_3f9a", "tok_ffff")
-    with pytest.raises(MailContentError, match=r"expected exactly one invitation link .* found 2"):
-        invitation_link(message(text=INVITATION_TEXT + f"\nOr: {other}\n"))
+    with pytest.raises(MailContentError, match=r"expected exactly one link labelled .* found 2"):
+        invitation_link(message(text=INVITATION_TEXT + f"\nConfirm your invitation: {other}\n"), LINK_LABEL)
 
 
 def test_no_invitation_link_is_refused() -> None:
     with pytest.raises(MailContentError, match=r"found 0:\n  \(none\)"):
-        invitation_link(message(text="Hello", html="<p>Visit <a href='https://famhp.test/help'>help</a></p>"))
+        invitation_link(
+            message(text="Hello", html="<p>Visit <a href='https://famhp.test/help'>help</a></p>"), LINK_LABEL
+        )
 
 
 def test_credentials_from_the_text_part() -> None:
-    assert username(message()) == "jane+x1@famhp-uat.test"
-    password = initial_password(message())
+    assert username(message(), "Username") == "jane+x1@famhp-uat.test"
+    password = initial_password(message(), PASSWORD_LABELS)
     assert isinstance(password, Secret)
     assert password.reveal() == "Init#Pass2026xyz"
 
 
 def test_credentials_from_the_html_part_when_there_is_no_text() -> None:
-    assert username(message(text="")) == "jane+x1@famhp-uat.test"
-    assert initial_password(message(text="")).reveal() == "Init#Pass2026xyz"
+    assert username(message(text=""), "Username") == "jane+x1@famhp-uat.test"
+    assert initial_password(message(text=""), PASSWORD_LABELS).reveal() == "Init#Pass2026xyz"
 
 
 def test_a_label_naming_a_password_gives_a_secret_by_default() -> None:
@@ -90,25 +95,25 @@ def test_a_label_naming_a_password_gives_a_secret_by_default() -> None:
 
 def test_the_value_may_be_on_the_line_after_its_label() -> None:
     text = "Username:\n\n   jane+x1@famhp-uat.test\nInitial password:\nInit#Pass2026xyz\n"
-    assert username(message(text=text)) == "jane+x1@famhp-uat.test"
+    assert username(message(text=text), "Username") == "jane+x1@famhp-uat.test"
 
 
 def test_two_different_passwords_are_refused_without_showing_them() -> None:
     text = INVITATION_TEXT + "\nInitial password: Other#Pass2026abc\n"
     with pytest.raises(MailContentError) as excinfo:
-        initial_password(message(text=text))
+        initial_password(message(text=text), PASSWORD_LABELS)
     assert "found 2" in str(excinfo.value)
     assert "Init#Pass2026xyz" not in str(excinfo.value) and "Other#Pass2026abc" not in str(excinfo.value)
 
 
 def test_a_missing_label_is_refused() -> None:
     with pytest.raises(MailContentError, match=r"'Username' .* found 0"):
-        username(message(text="Welcome!"))
+        username(message(text="Welcome!"), "Username")
 
 
 def test_a_report_of_the_mail_masks_the_extracted_password() -> None:
     mail = message()
-    initial_password(mail)
+    initial_password(mail, PASSWORD_LABELS)
     report = mail.for_report()
     assert "Init#Pass2026xyz" not in report
     assert "Initial password: ***" in report

@@ -28,6 +28,7 @@ from support.mail.base import (
 from support.mail.extract import initial_password
 from support.mail.imap import ImapInbox
 from support.mail.mailpit import MailpitInbox
+from tests.unit.profile_facts import PASSWORD_LABELS
 
 NOW = datetime(2026, 11, 28, 9, 0, 0, tzinfo=UTC)
 
@@ -347,7 +348,7 @@ def test_imap_reader_refreshes_before_each_poll_and_never_marks_seen() -> None:
     assert len(fetches) >= 2 and all("mark_seen=False" in line for line in fetches)
     assert all(log[log.index(line) - 1] == "NOOP" for line in fetches)
     assert 'TO "qa+a@x.test"' in fetches[0] and "SINCE" in fetches[0]
-    assert initial_password(message).reveal() == "Init#Pass2026xyz"
+    assert initial_password(message, PASSWORD_LABELS).reveal() == "Init#Pass2026xyz"
     inbox.delete([message])
     assert session.deleted == ["9"]
     inbox.close()

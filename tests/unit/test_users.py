@@ -15,10 +15,11 @@ from typing import Any
 import httpx
 import pytest
 
-from support.api_client import API_KEY_HEADER, ConnectApi
+from support.api_client import ConnectApi
 from support.config import ConfigurationError, UatConfig, load_config
 from support.keycloak_admin import KeycloakAdmin, KeycloakAdminError
 from support.secrets import Secret, known_secrets
+from support.target import Target
 from support.users import (
     InviteUiProvider,
     KeycloakAdminProvider,
@@ -34,12 +35,14 @@ from support.users import (
     policy_password,
     user_provider,
 )
+from tests.unit.profile_facts import ROLE_CLIENTS, TARGET_FACTS_TOML
 
 TOTP_KEY = "MFRGGZDFMZTWQ2LKGAYTEMZUGU3DOOBZ"
 ADMIN_PASSWORD = "admin-pw-for-unit-tests"
 
 
-UNIT_PROFILE = """
+UNIT_PROFILE = (
+    """
 portal_url = "http://localhost:18000/portal"
 famhp_connect_url = "http://localhost:18000/famhp-connect"
 vamreg_url = "http://localhost:18000/vamreg"
@@ -55,6 +58,8 @@ mailpit_url = "http://localhost:18025"
 mail_address_template = "uat+{tag}@famhp-uat.test"
 stack = "never"
 """
+    + TARGET_FACTS_TOML
+)
 
 
 @pytest.fixture(scope="module")
@@ -102,9 +107,9 @@ def user_with(roles: dict[str, list[str]]) -> TestUser:
     ],
 )
 def test_expected_applications_are_the_tiles_of_clients_with_a_role(
-    roles: dict[str, list[str]], tiles: list[str]
+    base_config: UatConfig, roles: dict[str, list[str]], tiles: list[str]
 ) -> None:
-    assert user_with(roles).expected_applications == tiles
+    assert Target(base_config).applications_for(roles) == tiles
 
 
 def test_a_test_user_never_shows_its_secrets() -> None:
@@ -118,10 +123,10 @@ def test_roles_are_given_by_client_or_by_bare_role_name() -> None:
     by_client = {"vamreg": ["VAMREG_USER"], "famhp-connect": ["IAM_USER_MANAGER", "IAM_API_KEY_MANAGER"]}
     expected = {"famhp-connect": ["IAM_API_KEY_MANAGER", "IAM_USER_MANAGER"], "vamreg": ["VAMREG_USER"]}
     assert normalize_roles(by_client) == expected
-    assert normalize_roles(["VAMREG_USER", "IAM_USER_MANAGER", "IAM_API_KEY_MANAGER"]) == expected
+    assert normalize_roles(["VAMREG_USER", "IAM_USER_MANAGER", "IAM_API_KEY_MANAGER"], ROLE_CLIENTS) == expected
     assert normalize_roles(None) == {} and normalize_roles({"vamreg": []}) == {}
     with pytest.raises(ValueError, match=r"unknown role.*NOT_A_ROLE"):
-        normalize_roles(["NOT_A_ROLE"])
+        normalize_roles(["NOT_A_ROLE"], ROLE_CLIENTS)
 
 
 def test_generated_passwords_meet_the_realm_policy() -> None:
@@ -236,7 +241,7 @@ def accounts_file(tmp_path: Path) -> Path:
 
 
 def test_preprovisioned_accounts_are_read_from_toml(accounts_file: Path) -> None:
-    accounts = load_preprovisioned_users(accounts_file)
+    accounts = load_preprovisioned_users(accounts_file, ROLE_CLIENTS)
     assert [account.email for account in accounts] == [
         "keys-1@qa.example",
         "keys-2@qa.example",
@@ -244,7 +249,10 @@ def test_preprovisioned_accounts_are_read_from_toml(accounts_file: Path) -> None
     ]
     assert accounts[1].roles == {"famhp-connect": ["IAM_API_KEY_MANAGER"]}
     assert accounts[1].totp_secret == Secret(TOTP_KEY)  # a lower-case key is normalised
-    assert accounts[2].expected_applications == ["FAMHP Connect", "VAMREG"]
+    assert accounts[2].roles == {
+        "famhp-connect": ["IAM_API_KEY_MANAGER", "IAM_USER_MANAGER"],
+        "vamreg": ["VAMREG_USER"],
+    }
     assert all(account.provider == "preprovisioned" for account in accounts)
 
 
@@ -268,7 +276,7 @@ def test_the_provider_hands_out_exact_matches_in_turn(
 
 
 def test_no_matching_account_lists_what_there_is_without_secrets(accounts_file: Path) -> None:
-    provider = PreprovisionedProvider.from_file(accounts_file)
+    provider = PreprovisionedProvider.from_file(accounts_file, ROLE_CLIENTS)
     with pytest.raises(NoMatchingAccount) as error:
         provider.create_onboarded({"vamreg": ["VAMREG_USER"]}, ["Acme Pharma NV"], tag="vamreg only")
     message = str(error.value)
@@ -477,17 +485,36 @@ def test_a_refused_admin_token_names_the_variables_but_not_the_password() -> Non
 # -- the FAMHP Connect API client ------------------------------------------------------------------------
 
 
-def test_whoami_sends_the_key_in_its_header_only() -> None:
+def test_the_api_check_sends_the_key_in_its_header_only(base_config: UatConfig) -> None:
     seen: list[httpx.Request] = []
+    check = Target(base_config).api_check
 
     def api(request: httpx.Request) -> httpx.Response:
         seen.append(request)
-        return httpx.Response(200 if request.headers.get(API_KEY_HEADER) == "famhp_k3y" else 401)
+        return httpx.Response(200 if request.headers.get(check.key_header) == "famhp_k3y" else 401)
 
-    with ConnectApi("http://apps.test/api/v1/", transport=httpx.MockTransport(api)) as client:
-        assert client.whoami(Secret("famhp_k3y")).status_code == 200
-        assert client.whoami(None).status_code == 401
+    with ConnectApi("http://apps.test/api/v1/", check, transport=httpx.MockTransport(api)) as client:
+        assert client.call_with(Secret("famhp_k3y")).status_code == 200
+        assert client.refuses(client.call_with(None))
         with pytest.raises(TypeError, match="must be a Secret"):
-            client.whoami("famhp_k3y")  # type: ignore[arg-type]
+            client.call_with("famhp_k3y")  # type: ignore[arg-type]
     assert [str(r.url) for r in seen] == ["http://apps.test/api/v1/whoami"] * 2
-    assert API_KEY_HEADER not in seen[1].headers and "famhp_k3y" not in str(seen[0].url)
+    assert check.key_header not in seen[1].headers and "famhp_k3y" not in str(seen[0].url)
+
+
+@pytest.mark.parametrize(
+    ("answer", "mismatch"),
+    [
+        ({"organization": {"name": "Acme Pharma NV"}, "key": {"name": "Nightly x1"}}, None),
+        ({"organization": {"name": "Other BV"}, "key": {"name": "Nightly x1"}}, "organisation 'Other BV'"),
+        ({"organization": {"name": "Acme Pharma NV"}, "key": {"name": "Other"}}, "key 'Other'"),
+        ({"unexpected": True}, "organisation None"),
+    ],
+)
+def test_the_api_answer_is_read_where_the_profile_says(
+    base_config: UatConfig, answer: dict[str, Any], mismatch: str | None
+) -> None:
+    client = ConnectApi("http://apps.test/api/v1", Target(base_config).api_check)
+    found = client.identity_mismatch(httpx.Response(200, json=answer), "Acme Pharma NV", "Nightly x1")
+    assert found is None if mismatch is None else mismatch in str(found)
+    assert "refused" in str(client.identity_mismatch(httpx.Response(401), "Acme Pharma NV", "Nightly x1"))

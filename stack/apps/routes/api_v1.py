@@ -1,4 +1,5 @@
-"""FAMHP Connect API (``/api/v1``), authenticated by an organisation's API key in the ``X-API-Key`` header."""
+"""FAMHP Connect API (``/api/v1``), authenticated by an organisation's API key in the ``X-API-Key`` header. Two
+ways to ask who is calling: ``/whoami`` and ``/organisation`` (another shape, as another deployment may offer)."""
 
 from __future__ import annotations
 
@@ -6,6 +7,7 @@ from fastapi import APIRouter
 from starlette.requests import Request
 from starlette.responses import JSONResponse
 
+from stack.apps.models import ApiKey
 from stack.apps.services import api_keys
 from stack.apps.services.container import services
 from stack.apps.web.refusals import ApiError
@@ -16,6 +18,22 @@ HEADER = "X-API-Key"
 
 @router.get("/whoami")
 async def whoami(request: Request) -> JSONResponse:
+    key = _caller(request)
+    return JSONResponse(
+        {
+            "organization": {"id": key.organization_id, "name": key.organization_name},
+            "key": {"name": key.name, "prefix": key.prefix},
+        }
+    )
+
+
+@router.get("/organisation")
+async def organisation(request: Request) -> JSONResponse:
+    key = _caller(request)
+    return JSONResponse({"name": key.organization_name, "apiKey": {"name": key.name, "prefix": key.prefix}})
+
+
+def _caller(request: Request) -> ApiKey:
     secret = request.headers.get(HEADER, "").strip()
     if not secret:
         raise ApiError(401, "missing_api_key", f"Send the API key in the {HEADER} header.")
@@ -24,8 +42,5 @@ async def whoami(request: Request) -> JSONResponse:
         if key is None:
             # one answer for unknown and revoked keys: a caller learns nothing about other keys
             raise ApiError(401, "invalid_api_key", "The API key is unknown or has been revoked.")
-        body = {
-            "organization": {"id": key.organization_id, "name": key.organization_name},
-            "key": {"name": key.name, "prefix": key.prefix},
-        }
-    return JSONResponse(body)
+        db.expunge(key)  # read after the session closes
+    return key

@@ -5,6 +5,7 @@ from __future__ import annotations
 from support.config import ConfigurationError, UatConfig
 from support.keycloak_admin import KeycloakAdmin
 from support.otp_ledger import StepLedger
+from support.target import Target
 from support.users.providers.base import BrowserFactory, UserProvider
 from support.users.providers.invite_ui import InviteUiProvider
 from support.users.providers.keycloak_admin import KeycloakAdminProvider
@@ -53,7 +54,7 @@ def user_provider(
     if config.user_provider == PreprovisionedProvider.name:
         config.require("preprovisioned_users", purpose="user provider 'preprovisioned'")
         assert config.preprovisioned_users is not None  # checked just above
-        return PreprovisionedProvider.from_file(config.preprovisioned_users)
+        return PreprovisionedProvider.from_file(config.preprovisioned_users, Target(config).role_clients())
     raise ConfigurationError(
         [
             f"UAT_USER_PROVIDER={config.user_provider!r} is not one of "

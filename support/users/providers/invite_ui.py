@@ -10,16 +10,16 @@ from typing import TYPE_CHECKING
 
 from playwright.sync_api import Error as PlaywrightError
 
-from pages.famhp_connect import InviteUserForm, UsersPage
+from pages.famhp_connect import ConnectTabs, InviteUserForm, UsersPage
 from pages.keycloak import KeycloakPage, KeycloakScreens, OtpPage
 from support.authenticator import VirtualAuthenticator
 from support.config import UatConfig
 from support.keycloak_admin import KeycloakAdmin, UserAccount
 from support.mail import Inbox, open_inbox
-from support.mail.addresses import unique_address
-from support.mail.extract import INVITATION_SUBJECT, initial_password, invitation_link
+from support.mail.extract import initial_password, invitation_link
 from support.otp_ledger import StepLedger, shared_step_ledger
 from support.secrets import Secret
+from support.target import Target
 from support.tasks.first_sign_in import FirstSignIn
 from support.users.model import INVITED_BY_UI, Invitation, TestUser, names_for
 from support.users.providers.base import (
@@ -90,15 +90,16 @@ class InviteUiProvider(UserProvider):
     ) -> Invitation:
         """Send an invitation through the "Users" tab. Raises InvitationRefused with what the form said
         when FAMHP Connect does not accept it."""
-        wanted_roles = normalize_roles(roles)
+        wanted_roles = normalize_roles(roles, Target(self._config).role_clients())
         users = self.users_page()
         form = users.open_invitation_form()
         self._check_offered(form, email, organisation, role_names(wanted_roles))
         form.fill(email, first_name, last_name, organisation, role_names(wanted_roles))
         invited_at = datetime.now(UTC)
         page = users.page
+        # the form's own post, wherever the deployment sends it
         with page.expect_response(
-            lambda response: response.request.method == "POST" and response.url.endswith(form.PATH),
+            lambda response: response.request.method == "POST" and response.request.is_navigation_request(),
             timeout=self._timeout_ms,
         ) as posted:
             form.send()
@@ -118,8 +119,8 @@ class InviteUiProvider(UserProvider):
             organisation,
             describe_roles(wanted_roles),
         )
-        # back on the list (the application redirects there), so the next invitation starts from a loaded page
-        page.wait_for_url(lambda url: url.rstrip("/").endswith(UsersPage.PATH), timeout=self._timeout_ms)
+        # back on the list (the application shows it after sending), so the next invitation starts from it
+        users.invite_button.wait_for(timeout=self._timeout_ms)
         return Invitation(
             email=email.lower(),
             first_name=first_name,
@@ -179,13 +180,13 @@ class InviteUiProvider(UserProvider):
     def users_page(self) -> UsersPage:
         """FAMHP Connect's "Users" tab in the administrator's browser, signing in first when needed."""
         page = self._admin_page()
-        users = UsersPage(page)
-        users.open(self._config.famhp_connect_url)
+        users, tabs = UsersPage(page), ConnectTabs(page)
+        tabs.open(self._config.famhp_connect_url)
         screens = KeycloakScreens(page, self._timeout_ms)
         if screens.current() is not None:
             # no session yet, or it expired: Keycloak asks the administrator to sign in
             self._sign_in(screens)
-            users.open(self._config.famhp_connect_url)
+        tabs.open_users()
         try:
             users.invite_button.wait_for(timeout=self._timeout_ms)
         except PlaywrightError:
@@ -234,13 +235,14 @@ class InviteUiProvider(UserProvider):
                 f"{len(organizations)} ({', '.join(organizations) or 'none'}); "
                 "use the keycloak-admin provider for other cases"
             )
-        email = unique_address(self._config.mail_address_template, tag)
+        email = self._config.new_address(tag)
         first_name, last_name = names_for(tag)
         invitation = self.invite(email, first_name, last_name, organizations[0], roles)
         with self._inbox_factory(self._config) as inbox:
-            message = inbox.wait_for(email, INVITATION_SUBJECT, since=invitation.invited_at)
-            link = invitation_link(message)
-            first_password = initial_password(message)
+            mail = Target(self._config).invitation_mail
+            message = inbox.wait_for(email, mail.subject, since=invitation.invited_at)
+            link = invitation_link(message, mail.link_label)
+            first_password = initial_password(message, mail.password_labels)
             user = invitation.as_user(first_password)
             self._onboard(user, link)
             inbox.delete([message])

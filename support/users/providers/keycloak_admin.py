@@ -9,7 +9,7 @@ from collections.abc import Sequence
 
 from support.config import UatConfig
 from support.keycloak_admin import KeycloakAdmin, KeycloakAdminError, UserAccount
-from support.mail.addresses import unique_address
+from support.target import Target
 from support.users.credentials import new_totp_secret, policy_password
 from support.users.model import TestUser, names_for
 from support.users.providers.base import UserProvider, delete_by_email
@@ -41,11 +41,11 @@ class KeycloakAdminProvider(UserProvider):
     def create_onboarded(
         self, roles: RoleSpec = None, organizations: Sequence[str] = (), tag: str = "user"
     ) -> TestUser:
-        wanted_roles = normalize_roles(roles)
+        wanted_roles = normalize_roles(roles, Target(self._config).role_clients())
         # checked before anything is created: the import would create a misspelt role on the client
         self.admin.check_client_roles(wanted_roles)
         organization_ids = self.admin.organization_ids(organizations)
-        email = unique_address(self._config.mail_address_template, tag)
+        email = self._config.new_address(tag)
         first_name, last_name = names_for(tag)
         password = policy_password(avoid=[email, email.split("@", 1)[0]])
         raw_otp, totp_secret = new_totp_secret()

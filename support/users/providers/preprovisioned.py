@@ -28,16 +28,19 @@ class PreprovisionedProvider(UserProvider):
 
     name = "preprovisioned"
 
-    def __init__(self, accounts: Sequence[TestUser], source: str = "configuration") -> None:
+    def __init__(
+        self, accounts: Sequence[TestUser], source: str = "configuration", role_clients: Mapping[str, str] | None = None
+    ) -> None:
         super().__init__(None)
         self.accounts = tuple(accounts)
+        self._role_clients = dict(role_clients or {})
         self._source = source
         self._handed_out: Counter[str] = Counter()
         self._lock = threading.Lock()
 
     @classmethod
-    def from_file(cls, path: Path) -> PreprovisionedProvider:
-        return cls(load_preprovisioned_users(path), source=str(path))
+    def from_file(cls, path: Path, role_clients: Mapping[str, str] | None = None) -> PreprovisionedProvider:
+        return cls(load_preprovisioned_users(path, role_clients), source=str(path), role_clients=role_clients)
 
     @property
     def can_delete(self) -> bool:
@@ -46,7 +49,7 @@ class PreprovisionedProvider(UserProvider):
     def create_onboarded(
         self, roles: RoleSpec = None, organizations: Sequence[str] = (), tag: str = "user"
     ) -> TestUser:
-        wanted_roles = normalize_roles(roles)
+        wanted_roles = normalize_roles(roles, self._role_clients)
         wanted_organizations = sorted(set(organizations))
         matches = [
             account
@@ -80,7 +83,7 @@ class PreprovisionedProvider(UserProvider):
         raise UserProviderError(f"pre-provisioned account {user.email} is shared and never deleted by the suite")
 
 
-def load_preprovisioned_users(path: Path) -> list[TestUser]:
+def load_preprovisioned_users(path: Path, role_clients: Mapping[str, str] | None = None) -> list[TestUser]:
     """Read `[[users]]` entries (email, password, totp_secret, roles, organizations; optional first_name,
     last_name) from a TOML file; every problem is reported at once, secrets never shown."""
     try:
@@ -99,7 +102,7 @@ def load_preprovisioned_users(path: Path) -> list[TestUser]:
         if not isinstance(entry, dict):
             problems.append(f"{where} is not a table")
             continue
-        user, entry_problems = _preprovisioned_user(entry, where)
+        user, entry_problems = _preprovisioned_user(entry, where, role_clients or {})
         problems += entry_problems
         if user is not None:
             if user.email.lower() in seen:
@@ -115,7 +118,9 @@ _ACCOUNT_KEYS = frozenset({"email", "password", "totp_secret", "roles", "organiz
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 
 
-def _preprovisioned_user(entry: Mapping[str, Any], where: str) -> tuple[TestUser | None, list[str]]:
+def _preprovisioned_user(
+    entry: Mapping[str, Any], where: str, role_clients: Mapping[str, str]
+) -> tuple[TestUser | None, list[str]]:
     problems = [f"{where}: unknown key {key!r}" for key in sorted(set(entry) - _ACCOUNT_KEYS)]
     email = entry.get("email")
     if not isinstance(email, str) or not _EMAIL.match(email.strip()):
@@ -147,7 +152,7 @@ def _preprovisioned_user(entry: Mapping[str, Any], where: str) -> tuple[TestUser
                 isinstance(names, list) and all(isinstance(name, str) for name in names) for names in raw_roles.values()
             )
         ) or (isinstance(raw_roles, list) and all(isinstance(name, str) for name in raw_roles)):
-            roles = normalize_roles(raw_roles)
+            roles = normalize_roles(raw_roles, role_clients)
         else:
             problems.append(f"{where}: 'roles' must map client ids to lists of role names, or list role names")
     except ValueError as exc:
