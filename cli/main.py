@@ -12,7 +12,7 @@ from support.paths import JUNIT, PROJECT_ROOT, RESULTS
 USAGE = """\
 uat — FAMHP IAM External Portal UAT suite
 
-  uat stack up [--mail mailpit|imap] [--profile local|uat] [--theme keycloak.v2|keycloak|famhp] [--fresh]
+  uat stack up [--mail mailpit|imap] [--profile local|uat|prod] [--theme keycloak.v2|keycloak|famhp] [--fresh]
                              start the bundled reference stack (Keycloak, Mailpit/GreenMail, portal apps)
   uat stack down|status [--json]|logs [service]|theme [NAME]
   uat stack env [--with-secrets]
