@@ -57,8 +57,8 @@ def test_unknown_profile_and_mail_backend_are_refused(monkeypatch: pytest.Monkey
     monkeypatch.setenv("FAMHP_UAT_STACK_DIR", str(tmp_path))
     with pytest.raises(StackError, match="unknown mail backend 'smtp'"):
         ReferenceStack(log=lambda _: None).up(mail="smtp")
-    with pytest.raises(StackError, match="unknown profile 'prod'"):
-        ReferenceStack(log=lambda _: None).up(profile="prod")
+    with pytest.raises(StackError, match="unknown profile 'production'"):
+        ReferenceStack(log=lambda _: None).up(profile="production")
 
 
 def test_a_bad_port_variable_is_named(monkeypatch: pytest.MonkeyPatch) -> None:

@@ -45,9 +45,9 @@ def test_round_trip_through_the_real_mailpit(stack_info: dict) -> None:
         try:
             assert message.recipients == (address,)
             assert message.received_at.tzinfo is not None
-            assert invitation_link(message) == link
-            assert username(message) == address
-            assert initial_password(message).reveal() == "Init#Pass2026xyz"
+            assert invitation_link(message, "Confirm your invitation") == link
+            assert username(message, "Username") == address
+            assert initial_password(message, ["Initial password"]).reveal() == "Init#Pass2026xyz"
             assert [m.mailbox_id for m in inbox.messages_for(address, since=since)] == [message.mailbox_id]
         finally:
             neighbours = inbox.messages_for(neighbour, since=since)

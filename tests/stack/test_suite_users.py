@@ -18,7 +18,8 @@ from support.config import UatConfig, load_config
 from support.keycloak_admin import KeycloakAdmin
 from support.mail import open_inbox
 from support.mail.addresses import unique_address
-from support.mail.extract import INVITATION_SUBJECT, invitation_link
+from support.mail.extract import invitation_link
+from support.target import Target
 from support.tasks import sign_in
 from support.users import (
     InvitationRefused,
@@ -81,7 +82,7 @@ def test_keycloak_admin_user_signs_in_with_password_and_code_and_is_deleted(
     assert account.attributes["terms_and_conditions"][0].isdigit()
     assert admin.client_roles_of(account.id) == user.roles
     assert admin.organizations_of(account.id) == [ACME]
-    assert user.expected_applications == ["FAMHP Connect", "VAMREG"]
+    assert Target(config).applications_for(user.roles) == ["FAMHP Connect", "VAMREG"]
 
     page.goto(config.portal_url)
     sign_in_with_code(page, config, user)
@@ -106,8 +107,9 @@ def test_invite_ui_invites_and_the_invitation_mail_arrives(
         invitation = inviter.invite(email, "Ingrid", "Invitee", ACME, {"vamreg": ["VAMREG_USER"]})
         assert invitation.email == email and invitation.invited_by == config.org_admin_email
         with open_inbox(config) as inbox:
-            message = inbox.wait_for(email, INVITATION_SUBJECT, since=invitation.invited_at)
-            assert "/invitations/" in invitation_link(message)
+            mail = Target(config).invitation_mail
+            message = inbox.wait_for(email, mail.subject, since=invitation.invited_at)
+            assert "/invitations/" in invitation_link(message, mail.link_label)
             inbox.delete([message])
         account = admin.find_user(email)
         assert account is not None and "CONFIGURE_TOTP" in account.required_actions
@@ -179,9 +181,9 @@ def test_api_key_page_objects_and_the_api_client(
     assert str(secret) == "***" and len(secret.reveal()) > 20
     assert panel.secret_locators() == [panel.secret_value]
 
-    with ConnectApi(config.api_url) as api:
-        assert api.whoami(None).status_code == 401
-        answer = api.whoami(secret)
+    with ConnectApi(config.api_url, Target(config).api_check) as api:
+        assert api.refuses(api.call_with(None))
+        answer = api.call_with(secret)
         assert answer.status_code == 200, answer.text
         assert answer.json()["organization"]["name"] == BELGIAN_VET
         assert answer.json()["key"]["name"] == key_name
@@ -194,8 +196,8 @@ def test_api_key_page_objects_and_the_api_client(
         expect(confirmation.key_name).to_have_text(key_name)
         confirmation.cancel()
         expect(api_keys.row(key_name)).to_have_count(1)
-        assert api.whoami(secret).status_code == 200
+        assert api.call_with(secret).status_code == 200
 
         api_keys.revoke(key_name).confirm()
         expect(row.revoke_button).to_have_count(0)
-        assert api.whoami(secret).status_code == 401
+        assert api.refuses(api.call_with(secret))

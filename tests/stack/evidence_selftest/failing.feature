@@ -7,6 +7,6 @@ Feature: Deliberately failing scenarios (the suite's own evidence test)
     Then its subject is "A subject the portal never sends"
 
   Scenario: A signed-in user expects an application they do not hold
-    Given an onboarded external user with the role "VAMREG_USER" in "Acme Pharma NV"
+    Given an onboarded external user with the role "VAMREG user" in their organisation
     When they sign in to the IAM External Portal
     Then the dashboard shows exactly the applications "FAMHP Connect"
