@@ -38,6 +38,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from playwright.sync_api import Browser, Playwright, expect, sync_playwright
 
+from bench._browser import CHROMIUM_ARGS
 from bench._common import header, load_average, median, process_tree, uat
 from fixtures.remote_browsers import (
     SELENIUM_REMOTE_URL,
@@ -50,14 +51,6 @@ from fixtures.remote_browsers import (
 )
 
 ENGINES = ("local", "browser-server", "selenium-grid")
-CHROMIUM_ARGS = (
-    "--no-sandbox",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--disable-gpu",
-    "--no-first-run",
-)
 ACTIONS_PER_CYCLE = 4
 HANG_THRESHOLD_S = 5.0
 CLOCK_TICKS = os.sysconf("SC_CLK_TCK")

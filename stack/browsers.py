@@ -15,7 +15,7 @@ from stack.chromium import Executable, find_chromedriver, find_chromium, require
 from stack.errors import StackError
 from stack.health import HealthCheck, wait_until_healthy
 from stack.manager import Service
-from stack.process import Launched, is_ours, require_free_ports, save_json, start, stop
+from stack.process import Launched, is_ours, require_free_ports, save_json, start, stop, stop_all
 from stack.settings import SELENIUM_GRID_VERSION, BrowserPorts, state_dir
 
 Log = Callable[[str], None]
@@ -131,7 +131,9 @@ class LocalBrowsers:
                 # --unsafe: honour the client's executablePath and args (else the server looks for a Playwright
                 # browser build, which is not installed); acceptable on loopback only
                 cmd=[node, cli, "run-server", "--port", str(ports.browser_server), "--host", "127.0.0.1", "--unsafe"],
-                env=dict(os.environ),
+                # the server launches browsers with Playwright's own code, which obeys SELENIUM_REMOTE_URL too:
+                # a variable meant for a grid client would send this server's browsers to the grid
+                env={k: v for k, v in os.environ.items() if not k.startswith("SELENIUM_REMOTE_")},
                 cwd=self.dir,
                 marker=f"{cli} run-server --port {ports.browser_server}",
                 ports={"Playwright browser server": ports.browser_server},
@@ -227,16 +229,7 @@ class LocalBrowsers:
         )
 
     def down(self) -> list[str]:
-        processes = self.processes()
-        stopped = []
-        for item in processes:
-            if is_ours(item):
-                self.log(f"stopping {item.name} (pid {item.pid})")
-                stop(item)
-                stopped.append(item.name)
-        leftovers = [item.name for item in processes if is_ours(item)]
-        if leftovers:
-            raise StackError(f"could not stop: {', '.join(leftovers)}")
+        stopped = stop_all(self.processes(), self.log)
         self.state_file.unlink(missing_ok=True)
         if not stopped:
             self.log("no browser service was running")

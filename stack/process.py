@@ -9,6 +9,7 @@ import signal
 import socket
 import subprocess
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -142,6 +143,20 @@ def stop(launched: Launched, grace_s: float = 20.0) -> None:
         _pause(0.1)
     with contextlib.suppress(ProcessLookupError):
         os.killpg(launched.pid, signal.SIGKILL)
+
+
+def stop_all(processes: list[Launched], log: Callable[[str], None]) -> list[str]:
+    """Stops every recorded process that is still ours; raises naming any that survive. Returns what it stopped."""
+    stopped = []
+    for item in processes:
+        if is_ours(item):
+            log(f"stopping {item.name} (pid {item.pid})")
+            stop(item)
+            stopped.append(item.name)
+    leftovers = [item.name for item in processes if is_ours(item)]
+    if leftovers:
+        raise StackError(f"could not stop: {', '.join(leftovers)}")
+    return stopped
 
 
 def _pause(seconds: float) -> None:

@@ -18,6 +18,7 @@ import pytest
 from playwright.sync_api import Error as PlaywrightError
 from playwright.sync_api import Page, expect, sync_playwright
 
+from fixtures.browser import CHROMIUM_ARGS
 from fixtures.remote_browsers import (
     ChromiumLaunch,
     RemoteBrowser,
@@ -35,7 +36,6 @@ from stack.settings import PROJECT_ROOT
 
 pytestmark = [pytest.mark.stack, pytest.mark.browser]
 
-CHROMIUM_ARGS = ("--no-sandbox", "--disable-gpu", "--disable-background-networking", "--no-first-run")
 FORM_PAGE = b"""<!doctype html>
 <html lang="en"><head><title>Contact form</title></head>
 <body><main><h1>Contact</h1>
@@ -86,7 +86,7 @@ def browsers() -> Iterator[dict]:
 
 
 def _launch() -> ChromiumLaunch:
-    return ChromiumLaunch(executable_path=LocalBrowsers().status()["chromium_executable"], args=CHROMIUM_ARGS)
+    return ChromiumLaunch(executable_path=LocalBrowsers().status()["chromium_executable"], args=tuple(CHROMIUM_ARGS))
 
 
 def _descendants(root: int) -> dict[int, str]:
@@ -258,3 +258,18 @@ def test_down_leaves_no_process_even_with_a_browser_open(
         assert [pid for pid in browser_pids if _alive(pid)] == []
     assert services.status()["services"] == {}
     services.up()  # the module's fixture stops what it started
+
+
+def test_a_grid_variable_in_the_environment_does_not_reach_the_browser_server(
+    browsers: dict, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("SELENIUM_REMOTE_URL", browsers["selenium_grid_url"])
+    services = LocalBrowsers(log=lambda _: None)
+    services.down()
+    info = services.up()
+    monkeypatch.delenv("SELENIUM_REMOTE_URL")
+    with sync_playwright() as playwright:
+        remote = connect_to_browser_server(playwright, info["browser_endpoint"], _launch())
+        assert _browser_processes_under(info["services"]["browser-server"]["pid"]), "not under the browser server"
+        assert not _browser_processes_under(info["services"]["selenium-grid"]["pid"]), "sent to the grid"
+        remote.close()
