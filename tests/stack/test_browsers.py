@@ -13,6 +13,7 @@ import zipfile
 from collections.abc import Iterator
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
+from typing import Any
 
 import pytest
 from playwright.sync_api import Error as PlaywrightError
@@ -29,9 +30,10 @@ from fixtures.remote_browsers import (
     launch_on_selenium_grid,
     selenium_grid_environment,
 )
+from stack import browsers as browsers_module
 from stack.browsers import LocalBrowsers
 from stack.errors import StackError
-from stack.process import group_members, is_ours
+from stack.process import Launched, group_members, is_ours
 from stack.settings import PROJECT_ROOT
 
 pytestmark = [pytest.mark.stack, pytest.mark.browser]
@@ -236,6 +238,29 @@ def test_a_held_port_fails_up_naming_it(tmp_path: Path, monkeypatch: pytest.Monk
         holder.close()
     assert not (tmp_path / "browsers" / "state.json").exists()
     assert LocalBrowsers().processes() == []
+
+
+def test_a_failed_up_names_the_service_and_leaves_nothing_running(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("FAMHP_UAT_STACK_DIR", str(tmp_path))
+    for name in ("BROWSER_SERVER", "SELENIUM_GRID"):
+        with socket.socket() as probe:
+            probe.bind(("127.0.0.1", 0))
+            monkeypatch.setenv(f"FAMHP_UAT_{name}_PORT", str(probe.getsockname()[1]))
+    started: list[Launched] = []
+
+    def start_and_remember(*args: Any, **kwargs: Any) -> Launched:  # the real start, its result noted
+        started.append(real_start(*args, **kwargs))
+        return started[-1]
+
+    real_start = browsers_module.start
+    monkeypatch.setattr(browsers_module, "start", start_and_remember)
+    with pytest.raises(StackError, match=r"did not become healthy within 0 s .*Last lines of "):
+        LocalBrowsers(log=lambda _: None).up(timeout_s=0.2)  # neither service can be ready this fast
+    assert {item.name for item in started} == {"browser-server", "selenium-grid"}
+    assert [item.name for item in started if is_ours(item) or group_members(item.pid)] == []
+    assert not (tmp_path / "browsers" / "state.json").exists()
 
 
 def test_down_leaves_no_process_even_with_a_browser_open(
