@@ -1,4 +1,4 @@
-"""`uat stack|run|report|doctor`: dispatches to the reference stack, pytest and the report tools."""
+"""`uat stack|browsers|run|report|doctor`: dispatches to the reference stack, pytest and the report tools."""
 
 from __future__ import annotations
 
@@ -17,6 +17,8 @@ uat — FAMHP IAM External Portal UAT suite
   uat stack down|status [--json]|logs [service]|theme [NAME]
   uat stack env [--with-secrets]
                              the running stack as `export UAT_...` lines: run any profile against it
+  uat browsers up|down|status [--json]
+                             a Playwright browser server and a Selenium Grid on loopback (remote browsers)
   uat run [pytest args]      run the Gherkin suite (features/) against the configured target;
                              e.g. `uat run -m smoke`, `uat run -m "onboarding and not negative" --headed`
   uat report                 build the Allure report from reports/allure-results
@@ -61,6 +63,10 @@ def main(argv: list[str] | None = None) -> int:
         from stack.cli import main as stack_main
 
         return stack_main(rest)
+    if command == "browsers":
+        from stack.browsers_cli import main as browsers_main
+
+        return browsers_main(rest)
     if command == "run":
         return _run([sys.executable, "-m", "pytest", "features", *_report_options(rest), *rest])
     if command == "report":

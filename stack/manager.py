@@ -23,7 +23,7 @@ from stack.login_themes import (
     require_login_theme,
     require_planted,
 )
-from stack.process import Launched, is_ours, log_tail, require_free_ports, save_json, start, stop
+from stack.process import Launched, is_ours, log_tail, require_free_ports, save_json, start, stop, stop_all
 from stack.realm import fingerprint, realm_values, render_realm
 from stack.settings import (
     KEYCLOAK_VERSION,
@@ -371,16 +371,7 @@ class ReferenceStack:
         )
 
     def down(self) -> list[str]:
-        state = self._state()
-        stopped = []
-        for item in self._launched(state):
-            if is_ours(item):
-                self.log(f"stopping {item.name} (pid {item.pid})")
-                stop(item)
-                stopped.append(item.name)
-        leftovers = [item.name for item in self._launched(state) if is_ours(item)]
-        if leftovers:
-            raise StackError(f"could not stop: {', '.join(leftovers)}")
+        stopped = stop_all(self.processes(), self.log)
         self.state_file.unlink(missing_ok=True)
         if not stopped:
             self.log("nothing was running")

@@ -9,6 +9,7 @@ import signal
 import socket
 import subprocess
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -52,15 +53,15 @@ def port_holder(port: int) -> str | None:
     return users[0].removeprefix("users:") if users else "an unknown process"
 
 
-def require_free_ports(ports: dict[str, int]) -> None:
+def require_free_ports(ports: dict[str, int], starting: str = "the stack") -> None:
     taken = [
         f"port {port} ({what}) is held by {holder}" for what, port in ports.items() if (holder := port_holder(port))
     ]
     if taken:
         raise StackError(
-            "cannot start the stack: "
+            f"cannot start {starting}: "
             + "; ".join(taken)
-            + ". Fix: stop that process, or move the stack with FAMHP_UAT_<SERVICE>_PORT (see README)."
+            + f". Fix: stop that process, or move {starting} with FAMHP_UAT_<SERVICE>_PORT (see README)."
         )
 
 
@@ -105,8 +106,26 @@ def start(name: str, cmd: list[str], *, env: dict[str, str], cwd: Path, log_path
     return Launched(name, proc.pid, marker, str(log_path))
 
 
+def group_members(pgid: int) -> list[int]:
+    """Live (non-zombie) processes of a process group, read from /proc."""
+    members = []
+    for entry in os.listdir("/proc"):
+        if not entry.isdigit():
+            continue
+        try:
+            fields = Path(f"/proc/{entry}/stat").read_text().rsplit(") ", 1)[1].split()
+        except (OSError, IndexError):
+            continue
+        if fields[0] != "Z" and int(fields[2]) == pgid:
+            members.append(int(entry))
+    return members
+
+
 def stop(launched: Launched, grace_s: float = 20.0) -> None:
-    """SIGTERM to the process group, SIGKILL after the grace period; only if the pid is still ours."""
+    """SIGTERM to the process group, SIGKILL after the grace period; only if the pid is still ours.
+
+    Children that outlive their leader (a browser whose driver exited first) are killed too: the group is
+    still ours, since a group id cannot be reused while any member lives."""
     if not is_ours(launched):
         return
     try:
@@ -119,11 +138,25 @@ def stop(launched: Launched, grace_s: float = 20.0) -> None:
             waited, _ = os.waitpid(launched.pid, os.WNOHANG)
         except ChildProcessError:
             waited = 0
-        if waited or not is_ours(launched):
+        if (waited or not is_ours(launched)) and not group_members(launched.pid):
             return
         _pause(0.1)
     with contextlib.suppress(ProcessLookupError):
         os.killpg(launched.pid, signal.SIGKILL)
+
+
+def stop_all(processes: list[Launched], log: Callable[[str], None]) -> list[str]:
+    """Stops every recorded process that is still ours; raises naming any that survive. Returns what it stopped."""
+    stopped = []
+    for item in processes:
+        if is_ours(item):
+            log(f"stopping {item.name} (pid {item.pid})")
+            stop(item)
+            stopped.append(item.name)
+    leftovers = [item.name for item in processes if is_ours(item)]
+    if leftovers:
+        raise StackError(f"could not stop: {', '.join(leftovers)}")
+    return stopped
 
 
 def _pause(seconds: float) -> None:

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from stack.errors import StackError
-from stack.settings import GREENMAIL_VERSION, KEYCLOAK_VERSION, MAILPIT_VERSION, cache_dir
+from stack.settings import GREENMAIL_VERSION, KEYCLOAK_VERSION, MAILPIT_VERSION, SELENIUM_GRID_VERSION, cache_dir
 
 Log = Callable[[str], None]
 
@@ -50,7 +50,9 @@ def _java_major(java_home: Path) -> int | None:
     return int(match.group(2)) if major == 1 and match.group(2) else major
 
 
-def find_java(acceptable: tuple[int, ...] = KEYCLOAK_JAVA_MAJORS) -> Java:
+def find_java(
+    acceptable: tuple[int, ...] = KEYCLOAK_JAVA_MAJORS, needed_by: str = f"Keycloak {KEYCLOAK_VERSION}"
+) -> Java:
     """Picks the best installed JDK among the acceptable majors (JAVA_HOME, /usr/lib/jvm, PATH)."""
     candidates: list[Path] = []
     if os.environ.get("JAVA_HOME"):
@@ -72,8 +74,8 @@ def find_java(acceptable: tuple[int, ...] = KEYCLOAK_JAVA_MAJORS) -> Java:
     seen = ", ".join(f"{j.major} ({j.home})" for j in found.values()) or "none"
     wanted = ", ".join(map(str, acceptable))
     raise StackError(
-        f"no suitable Java found: Keycloak {KEYCLOAK_VERSION} needs Java {wanted}; found: {seen}. "
-        "Fix: apt-get install openjdk-17-jdk-headless, or set JAVA_HOME to a JDK 21 or 25."
+        f"no suitable Java found: {needed_by} needs Java {wanted}; found: {seen}. "
+        f"Fix: apt-get install openjdk-17-jdk-headless, or set JAVA_HOME to a JDK {' or '.join(map(str, acceptable))}."
     )
 
 
@@ -156,6 +158,60 @@ def ensure_greenmail(log: Log) -> Path:
         cache_dir() / "greenmail",
         log,
     )
+
+
+def ensure_selenium_grid(log: Log, version: str = SELENIUM_GRID_VERSION) -> Path:
+    """Selenium Grid and its runtime dependencies as jars in one folder (Maven Central has no single server jar)."""
+    root = cache_dir() / "selenium-grid"
+    lib = root / version / "lib"
+    if (lib / ".famhp-complete").is_file():
+        return lib
+    if not shutil.which("mvn"):
+        raise StackError("Maven (mvn) is not installed; it fetches Selenium Grid. Fix: apt-get install maven")
+    root.mkdir(parents=True, exist_ok=True)
+    with tempfile.TemporaryDirectory(dir=root) as tmp:
+        pom = Path(tmp) / "pom.xml"
+        pom.write_text(_GRID_POM.format(version=version))
+        fetched = Path(tmp) / "lib"
+        _run(
+            [
+                "mvn",
+                "-B",
+                "-q",
+                "-f",
+                str(pom),
+                f"{DEPENDENCY_PLUGIN}:copy-dependencies",
+                "-DincludeScope=runtime",
+                f"-DoutputDirectory={fetched}",
+            ],
+            f"downloading org.seleniumhq.selenium:selenium-grid:{version} and its dependencies from Maven Central",
+            log,
+        )
+        if not (fetched / f"selenium-grid-{version}.jar").is_file():
+            raise StackError(f"Maven reported success but selenium-grid-{version}.jar is not in {fetched}")
+        (fetched / ".famhp-complete").write_text("\n".join(sorted(p.name for p in fetched.glob("*.jar"))) + "\n")
+        if lib.exists():
+            shutil.rmtree(lib)
+        lib.parent.mkdir(parents=True, exist_ok=True)
+        fetched.rename(lib)
+    return lib
+
+
+# a throw-away project whose only dependency is the grid: Maven resolves the grid's runtime classpath from it
+_GRID_POM = """<project xmlns="http://maven.apache.org/POM/4.0.0">
+  <modelVersion>4.0.0</modelVersion>
+  <groupId>test.famhp-uat</groupId>
+  <artifactId>selenium-grid-runtime</artifactId>
+  <version>1</version>
+  <dependencies>
+    <dependency>
+      <groupId>org.seleniumhq.selenium</groupId>
+      <artifactId>selenium-grid</artifactId>
+      <version>{version}</version>
+    </dependency>
+  </dependencies>
+</project>
+"""
 
 
 def ensure_mailpit(log: Log) -> Path:

@@ -13,6 +13,8 @@ from pathlib import Path
 KEYCLOAK_VERSION = "26.7.3"
 MAILPIT_VERSION = "v1.33.1"
 GREENMAIL_VERSION = "2.1.13"
+# pinned: later 4.x releases are not all on Maven Central
+SELENIUM_GRID_VERSION = "4.47.0"
 REALM = "famhp-externals"
 
 PROFILES = {
@@ -74,6 +76,21 @@ class Ports:
             greenmail_imap=_port("GREENMAIL_IMAP", 3143),
             greenmail_api=_port("GREENMAIL_API", 3080),
             apps=_port("APPS", 8000),
+        )
+
+
+@dataclass(frozen=True)
+class BrowserPorts:
+    """Loopback ports of `uat browsers up`; the tools' own conventions, clear of the stack's ports."""
+
+    browser_server: int = 3000
+    selenium_grid: int = 4444
+
+    @classmethod
+    def from_environment(cls) -> BrowserPorts:
+        return cls(
+            browser_server=_port("BROWSER_SERVER", 3000),
+            selenium_grid=_port("SELENIUM_GRID", 4444),
         )
 
 
