@@ -56,7 +56,7 @@ class Service:
     marker: str
     ports: dict[str, int]
     health: HealthCheck
-    prepare: Callable[[], None] = field(default=lambda: None)
+    prepare: Callable[[], object] = field(default=lambda: None)
 
 
 class ReferenceStack:
