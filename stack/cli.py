@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 import time
 
+from stack.apps.skins import DEFAULT_SKIN, SKIN_VARIABLE, SKINS
 from stack.errors import StackError
 from stack.login_themes import DEFAULT_LOGIN_THEME, PLANTED_DEFECTS, known_login_themes
 from stack.manager import ReferenceStack
@@ -20,7 +22,7 @@ def build_parser(prog: str = "uat stack") -> argparse.ArgumentParser:
         "apps on localhost. Downloads are cached in ~/.cache/famhp-uat (FAMHP_UAT_CACHE); state, logs and "
         "databases live in .stack/ of this checkout.",
     )
-    sub = parser.add_subparsers(dest="command", required=True, metavar="{up,down,status,logs,theme}")
+    sub = parser.add_subparsers(dest="command", required=True, metavar="{up,down,status,logs,theme,skin}")
     up = sub.add_parser("up", help="start every service and return when all are healthy (idempotent)")
     up.add_argument(
         "--mail",
@@ -52,6 +54,15 @@ def build_parser(prog: str = "uat stack") -> argparse.ArgumentParser:
         help="put a known defect into the stack on purpose, for the checks that must find it (repeatable): "
         + "; ".join(f"{name}: {_describe(name)}" for name in sorted(PLANTED_DEFECTS)),
     )
+    up.add_argument(
+        "--skin",
+        default=os.environ.get(SKIN_VARIABLE) or DEFAULT_SKIN,
+        metavar="NAME",
+        help="the markup the reference apps serve (same routes, behaviour, JSON and e-mails): "
+        + "; ".join(f"{name}: {skin.summary}" for name, skin in SKINS.items())
+        + f" (default ${SKIN_VARIABLE} or {DEFAULT_SKIN}). Changing it later restarts the apps only: "
+        "`uat stack skin NAME`",
+    )
     up.add_argument("--fresh", action="store_true", help="start from empty databases (realm re-imported)")
     up.add_argument("--timeout", type=float, default=240, help="seconds to wait for health (default 240)")
     sub.add_parser("down", help="stop every process this checkout's stack started, and nothing else")
@@ -68,6 +79,13 @@ def build_parser(prog: str = "uat stack") -> argparse.ArgumentParser:
         "current theme and the known ones.",
     )
     theme.add_argument("name", nargs="?", metavar="NAME", help=", ".join(known_login_themes()))
+    skin = sub.add_parser(
+        "skin",
+        help="switch the markup of the running reference apps (restarts the apps only, a few seconds)",
+        description="Restarts the apps process with another skin; Keycloak, the mail server, sessions and the "
+        "apps' data stay. Without NAME: print the current skin and the known ones.",
+    )
+    skin.add_argument("name", nargs="?", metavar="NAME", help=", ".join(SKINS))
     logs = sub.add_parser("logs", help="print the end of a service's log")
     logs.add_argument("service", nargs="?", help="keycloak, mailpit, greenmail or apps (default: all)")
     logs.add_argument("-n", "--lines", type=int, default=40)
@@ -88,7 +106,8 @@ def _print_status(info: dict) -> None:
         return
     print(
         f"profile {info['profile']} · mail backend {info['mail_backend']} · realm {info['keycloak']['realm']} · "
-        f"login theme {info['login_theme'] or 'unknown (Keycloak does not answer)'}"
+        f"login theme {info['login_theme'] or 'unknown (Keycloak does not answer)'} · "
+        f"apps skin {info['apps_skin'] or 'unknown (the apps do not answer)'}"
     )
     for planted in info["planted"]:
         print(f"  planted: {planted['defect']} ({_describe(planted['defect'])})")
@@ -116,6 +135,7 @@ def main(argv: list[str] | None = None, prog: str = "uat stack") -> int:
                 timeout_s=args.timeout,
                 theme=args.theme,
                 plant=tuple(args.plant),
+                skin=args.skin,
             )
             _print_status(info)
             print(
@@ -139,6 +159,14 @@ def main(argv: list[str] | None = None, prog: str = "uat stack") -> int:
             else:
                 before = stack.set_login_theme(args.name)
                 print(f"login theme: {args.name}" + ("" if before == args.name else f" (was {before})"))
+        elif args.command == "skin":
+            if args.name is None:
+                current = stack.status()["apps_skin"]
+                print(f"apps skin: {current or 'unknown (the apps are not running)'}")
+                print(f"known: {', '.join(SKINS)}")
+            else:
+                before = stack.set_skin(args.name)
+                print(f"apps skin: {args.name}" + ("" if before == args.name else f" (was {before})"))
         elif args.command == "logs":
             services = [args.service] if args.service else ["keycloak", "mailpit", "greenmail", "apps"]
             for name in services:
