@@ -87,8 +87,8 @@ def test_keycloak_admin_user_signs_in_with_password_and_code_and_is_deleted(
     page.goto(config.portal_url)
     sign_in_with_code(page, config, user)
     portal = PortalDashboard(page)
-    expect(portal.tile("famhp-connect")).to_be_visible()
-    expect(portal.tile("vamreg")).to_be_visible()
+    expect(portal.tile("FAMHP Connect")).to_be_visible()
+    expect(portal.tile("VAMREG")).to_be_visible()
 
     admin_provider.delete(user)
     assert keycloak_admin.get(f"/users/{account.id}").status_code == 404
