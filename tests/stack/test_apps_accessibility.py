@@ -2,7 +2,7 @@
 wcag21a, wcag21aa) finds nothing; each screen has one h1, one banner, one main and one contentinfo landmark; FAMHP
 Connect's tabs are a navigation named "FAMHP Connect" that marks the current tab; a skin without test hooks has no
 data-testid. The screens are reached as a user reaches them, through the suite's page objects, so the same walk
-proves those work on each skin."""
+proves those work on each skin (and that the screenshot mask covers a new key's secret)."""
 
 from __future__ import annotations
 
@@ -19,6 +19,7 @@ from playwright.sync_api import Browser, Page, expect
 
 from pages.famhp_connect import ApiKeySecretPanel, ApiKeysPage, ConnectTabs, CreateApiKeyForm, UsersPage
 from pages.famhp_connect.refusal import AccessRefused
+from pages.masking import secret_locators
 from pages.portal.dashboard import PortalDashboard, SignedOut, SignInRefused
 from pages.portal.invitation import InvitationRefusal
 from pages.vamreg.home import VamregHome
@@ -247,6 +248,9 @@ def test_famhp_connect_api_key_screens(
     expect(panel.secret_value).to_have_text(re.compile(r"\S{20,}"))
     expect(panel.key_title).to_contain_text(name)
     audit.screen(page, "the new key's secret", connect=True)
+    masked = [locator.inner_text().strip() for locator in secret_locators(page) if locator.count()]
+    covered = masked == [panel.secret().reveal()]  # a bool: a failure must not print the secret
+    assert covered, f"the screenshot mask covers {len(masked)} element(s), not exactly the new key's secret"
     panel.done()
     expect(api_keys.key(name, BELGIAN_VET).status).to_have_text("Active")
     audit.screen(page, "API keys with the new key", connect=True)

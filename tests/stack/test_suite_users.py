@@ -173,7 +173,7 @@ def test_api_key_page_objects_and_the_api_client(
     expect(form.organisation_options).to_have_text([ACME, BELGIAN_VET])
     form.fill("ab", ACME)
     form.save()
-    expect(form.name_error).to_be_visible()
+    expect(form.name_input).to_have_accessible_error_message("The name must be 3 to 64 characters long.")
     form.fill(key_name, BELGIAN_VET)
     form.save()
     panel = ApiKeySecretPanel(page)
