@@ -7,6 +7,7 @@ import json
 import os
 import sys
 import time
+from collections.abc import Callable
 
 from stack.apps.skins import DEFAULT_SKIN, SKIN_VARIABLE, SKINS
 from stack.errors import StackError
@@ -122,6 +123,23 @@ def _print_status(info: dict) -> None:
         print(f"  {name:<10} {health:<20} pid {svc['pid']:<8} {urls.get(name, '')}  log {svc['log']}")
 
 
+def _switch(
+    stack: ReferenceStack,
+    what: str,
+    status_key: str,
+    known: tuple[str, ...],
+    switch: Callable[[str], str],
+    name: str | None,
+) -> None:
+    """`uat stack theme|skin [NAME]`: switch to NAME, or print the current one and the known ones."""
+    if name is None:
+        print(f"{what}: {stack.status()[status_key] or 'unknown (the stack is not running)'}")
+        print(f"known: {', '.join(known)}")
+    else:
+        before = switch(name)
+        print(f"{what}: {name}" + ("" if before == name else f" (was {before})"))
+
+
 def main(argv: list[str] | None = None, prog: str = "uat stack") -> int:
     args = build_parser(prog).parse_args(argv)
     stack = ReferenceStack()
@@ -152,21 +170,9 @@ def main(argv: list[str] | None = None, prog: str = "uat stack") -> int:
                 _print_status(info)
                 return 0 if info["healthy"] else 3
         elif args.command == "theme":
-            if args.name is None:
-                current = stack.status()["login_theme"]
-                print(f"login theme: {current or 'unknown (the stack is not running)'}")
-                print(f"known: {', '.join(known_login_themes())}")
-            else:
-                before = stack.set_login_theme(args.name)
-                print(f"login theme: {args.name}" + ("" if before == args.name else f" (was {before})"))
+            _switch(stack, "login theme", "login_theme", known_login_themes(), stack.set_login_theme, args.name)
         elif args.command == "skin":
-            if args.name is None:
-                current = stack.status()["apps_skin"]
-                print(f"apps skin: {current or 'unknown (the apps are not running)'}")
-                print(f"known: {', '.join(SKINS)}")
-            else:
-                before = stack.set_skin(args.name)
-                print(f"apps skin: {args.name}" + ("" if before == args.name else f" (was {before})"))
+            _switch(stack, "apps skin", "apps_skin", tuple(SKINS), stack.set_skin, args.name)
         elif args.command == "logs":
             services = [args.service] if args.service else ["keycloak", "mailpit", "greenmail", "apps"]
             for name in services:

@@ -245,6 +245,12 @@ class ReferenceStack:
             "FAMHP_INVITATION_TTL_HOURS": os.environ.get("FAMHP_INVITATION_TTL_HOURS", "72"),
         }
 
+    def _launch(self, service: Service) -> Launched:
+        log_path = self.dir / "logs" / f"{service.name}.log"
+        return start(
+            service.name, service.cmd, env=service.env, cwd=service.cwd, log_path=log_path, marker=service.marker
+        )
+
     def _prepare_keycloak(
         self, built: Path, home: Path, realm_json: str, fresh: bool, planted: tuple[str, ...]
     ) -> None:
@@ -342,14 +348,7 @@ class ReferenceStack:
                             [s.health for s in services if s.name != "apps"], launched, timeout_s, self.log
                         )
                     )
-                launched[service.name] = start(
-                    service.name,
-                    service.cmd,
-                    env=service.env,
-                    cwd=service.cwd,
-                    log_path=self.dir / "logs" / f"{service.name}.log",
-                    marker=service.marker,
-                )
+                launched[service.name] = self._launch(service)
                 self._save(mail, profile, services, launched, theme, planted, skin)
             pending = [s.health for s in services if s.name not in timings]
             timings.update(wait_until_healthy(pending, launched, timeout_s, self.log))
@@ -545,14 +544,7 @@ class ReferenceStack:
         self.log(f"restarting the apps with skin {skin} (was {before})")
         stop(apps)
         service.prepare()
-        launched = start(
-            service.name,
-            service.cmd,
-            env=service.env,
-            cwd=service.cwd,
-            log_path=self.dir / "logs" / f"{service.name}.log",
-            marker=service.marker,
-        )
+        launched = self._launch(service)
         processes = [launched.to_json() if item["name"] == "apps" else item for item in state["processes"]]
         save_json(self.state_file, {**state, "processes": processes, "apps_skin": skin})
         wait_until_healthy([service.health], {"apps": launched}, timeout_s, self.log)
