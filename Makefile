@@ -37,7 +37,7 @@ stack-down: $(STAMP)  ## stop the reference stack
 uat: install  ## the main job: stack (unless a deployment is configured) + whole suite + report
 	bash scripts/uat.sh
 
-test: install  ## the tests: suite unit tests, stack tests, Gherkin suite on Mailpit and on IMAP
+test: install  ## the tests: unit, stack, Gherkin suite on Mailpit (app features on both skins) and IMAP
 	bash scripts/test.sh
 
 report: install  ## build the Allure report from reports/allure-results

@@ -12,9 +12,10 @@ from support.paths import JUNIT, PROJECT_ROOT, RESULTS
 USAGE = """\
 uat — FAMHP IAM External Portal UAT suite
 
-  uat stack up [--mail mailpit|imap] [--profile local|uat|prod] [--theme keycloak.v2|keycloak|famhp] [--fresh]
+  uat stack up [--mail mailpit|imap] [--profile local|uat|prod] [--theme keycloak.v2|keycloak|famhp]
+               [--skin reference|cards] [--fresh]
                              start the bundled reference stack (Keycloak, Mailpit/GreenMail, portal apps)
-  uat stack down|status [--json]|logs [service]|theme [NAME]
+  uat stack down|status [--json]|logs [service]|theme [NAME]|skin [NAME]
   uat stack env [--with-secrets]
                              the running stack as `export UAT_...` lines: run any profile against it
   uat browsers up|down|status [--json]

@@ -4,9 +4,12 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 import time
+from collections.abc import Callable
 
+from stack.apps.skins import DEFAULT_SKIN, SKIN_VARIABLE, SKINS
 from stack.errors import StackError
 from stack.login_themes import DEFAULT_LOGIN_THEME, PLANTED_DEFECTS, known_login_themes
 from stack.manager import ReferenceStack
@@ -20,7 +23,7 @@ def build_parser(prog: str = "uat stack") -> argparse.ArgumentParser:
         "apps on localhost. Downloads are cached in ~/.cache/famhp-uat (FAMHP_UAT_CACHE); state, logs and "
         "databases live in .stack/ of this checkout.",
     )
-    sub = parser.add_subparsers(dest="command", required=True, metavar="{up,down,status,logs,theme}")
+    sub = parser.add_subparsers(dest="command", required=True, metavar="{up,down,status,logs,theme,skin}")
     up = sub.add_parser("up", help="start every service and return when all are healthy (idempotent)")
     up.add_argument(
         "--mail",
@@ -52,6 +55,15 @@ def build_parser(prog: str = "uat stack") -> argparse.ArgumentParser:
         help="put a known defect into the stack on purpose, for the checks that must find it (repeatable): "
         + "; ".join(f"{name}: {_describe(name)}" for name in sorted(PLANTED_DEFECTS)),
     )
+    up.add_argument(
+        "--skin",
+        default=os.environ.get(SKIN_VARIABLE) or DEFAULT_SKIN,
+        metavar="NAME",
+        help="the markup the reference apps serve (same routes, behaviour, JSON and e-mails): "
+        + "; ".join(f"{name}: {skin.summary}" for name, skin in SKINS.items())
+        + f" (default ${SKIN_VARIABLE} or {DEFAULT_SKIN}). Changing it later restarts the apps only: "
+        "`uat stack skin NAME`",
+    )
     up.add_argument("--fresh", action="store_true", help="start from empty databases (realm re-imported)")
     up.add_argument("--timeout", type=float, default=240, help="seconds to wait for health (default 240)")
     sub.add_parser("down", help="stop every process this checkout's stack started, and nothing else")
@@ -68,6 +80,13 @@ def build_parser(prog: str = "uat stack") -> argparse.ArgumentParser:
         "current theme and the known ones.",
     )
     theme.add_argument("name", nargs="?", metavar="NAME", help=", ".join(known_login_themes()))
+    skin = sub.add_parser(
+        "skin",
+        help="switch the markup of the running reference apps (restarts the apps only, a few seconds)",
+        description="Restarts the apps process with another skin; Keycloak, the mail server, sessions and the "
+        "apps' data stay. Without NAME: print the current skin and the known ones.",
+    )
+    skin.add_argument("name", nargs="?", metavar="NAME", help=", ".join(SKINS))
     logs = sub.add_parser("logs", help="print the end of a service's log")
     logs.add_argument("service", nargs="?", help="keycloak, mailpit, greenmail or apps (default: all)")
     logs.add_argument("-n", "--lines", type=int, default=40)
@@ -88,7 +107,8 @@ def _print_status(info: dict) -> None:
         return
     print(
         f"profile {info['profile']} · mail backend {info['mail_backend']} · realm {info['keycloak']['realm']} · "
-        f"login theme {info['login_theme'] or 'unknown (Keycloak does not answer)'}"
+        f"login theme {info['login_theme'] or 'unknown (Keycloak does not answer)'} · "
+        f"apps skin {info['apps_skin'] or 'unknown (the apps do not answer)'}"
     )
     for planted in info["planted"]:
         print(f"  planted: {planted['defect']} ({_describe(planted['defect'])})")
@@ -101,6 +121,23 @@ def _print_status(info: dict) -> None:
     for name, svc in info["services"].items():
         health = "healthy" if svc["healthy"] else ("running, NOT healthy" if svc["running"] else "STOPPED")
         print(f"  {name:<10} {health:<20} pid {svc['pid']:<8} {urls.get(name, '')}  log {svc['log']}")
+
+
+def _switch(
+    stack: ReferenceStack,
+    what: str,
+    status_key: str,
+    known: tuple[str, ...],
+    switch: Callable[[str], str],
+    name: str | None,
+) -> None:
+    """`uat stack theme|skin [NAME]`: switch to NAME, or print the current one and the known ones."""
+    if name is None:
+        print(f"{what}: {stack.status()[status_key] or 'unknown (the stack is not running)'}")
+        print(f"known: {', '.join(known)}")
+    else:
+        before = switch(name)
+        print(f"{what}: {name}" + ("" if before == name else f" (was {before})"))
 
 
 def main(argv: list[str] | None = None, prog: str = "uat stack") -> int:
@@ -116,6 +153,7 @@ def main(argv: list[str] | None = None, prog: str = "uat stack") -> int:
                 timeout_s=args.timeout,
                 theme=args.theme,
                 plant=tuple(args.plant),
+                skin=args.skin,
             )
             _print_status(info)
             print(
@@ -132,13 +170,9 @@ def main(argv: list[str] | None = None, prog: str = "uat stack") -> int:
                 _print_status(info)
                 return 0 if info["healthy"] else 3
         elif args.command == "theme":
-            if args.name is None:
-                current = stack.status()["login_theme"]
-                print(f"login theme: {current or 'unknown (the stack is not running)'}")
-                print(f"known: {', '.join(known_login_themes())}")
-            else:
-                before = stack.set_login_theme(args.name)
-                print(f"login theme: {args.name}" + ("" if before == args.name else f" (was {before})"))
+            _switch(stack, "login theme", "login_theme", known_login_themes(), stack.set_login_theme, args.name)
+        elif args.command == "skin":
+            _switch(stack, "apps skin", "apps_skin", tuple(SKINS), stack.set_skin, args.name)
         elif args.command == "logs":
             services = [args.service] if args.service else ["keycloak", "mailpit", "greenmail", "apps"]
             for name in services:

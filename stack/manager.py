@@ -7,11 +7,13 @@ import os
 import shutil
 import sys
 import time
+import urllib.request
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from stack import provision
+from stack.apps.skins import DEFAULT_SKIN, SKIN_VARIABLE, SKINS
 from stack.errors import StackError
 from stack.health import HealthCheck, wait_until_healthy
 from stack.keycloak_admin import KeycloakAdmin
@@ -87,10 +89,17 @@ class ReferenceStack:
 
     # ---- services ----------------------------------------------------------------------------
     def _services(
-        self, mail: str, profile: str, fresh: bool, creds: Credentials, theme: str, planted: tuple[str, ...]
+        self,
+        mail: str,
+        profile: str,
+        fresh: bool,
+        creds: Credentials,
+        theme: str,
+        planted: tuple[str, ...],
+        skin: str,
     ) -> list[Service]:
         p = self.ports
-        smtp_port = p.greenmail_smtp if mail == "imap" else p.mailpit_smtp
+        smtp_port = self._smtp_port(p, mail)
         apps_base = f"http://localhost:{p.apps}"
         mailpit_bin = provision.ensure_mailpit(self.log)
         java = provision.find_java()
@@ -187,30 +196,36 @@ class ReferenceStack:
                 prepare=lambda: self._prepare_keycloak(kc_built, kc_home, realm_json, fresh, planted),
             )
         )
-        apps_dir = self.dir / "apps"
-        services.append(
-            Service(
-                name="apps",
-                cmd=[
-                    sys.executable,
-                    "-m",
-                    "uvicorn",
-                    "stack.apps.main:create_app",
-                    "--factory",
-                    "--host",
-                    "127.0.0.1",
-                    "--port",
-                    str(p.apps),
-                ],
-                env={**os.environ, **self._apps_env(smtp_port, apps_base, creds, apps_dir)},
-                cwd=PROJECT_ROOT,
-                marker="stack.apps.main:create_app",
-                ports={"reference apps": p.apps},
-                health=HealthCheck("apps", (f"http://localhost:{p.apps}/healthz",)),
-                prepare=lambda: self._prepare_apps(apps_dir, fresh),
-            )
-        )
+        services.append(self._apps_service(p, mail, creds, fresh, skin))
         return services
+
+    @staticmethod
+    def _smtp_port(ports: Ports, mail: str) -> int:
+        return ports.greenmail_smtp if mail == "imap" else ports.mailpit_smtp
+
+    def _apps_service(self, p: Ports, mail: str, creds: Credentials, fresh: bool, skin: str) -> Service:
+        apps_dir = self.dir / "apps"
+        apps_env = self._apps_env(self._smtp_port(p, mail), f"http://localhost:{p.apps}", creds, apps_dir)
+        return Service(
+            name="apps",
+            cmd=[
+                sys.executable,
+                "-m",
+                "uvicorn",
+                "stack.apps.main:create_app",
+                "--factory",
+                "--host",
+                "127.0.0.1",
+                "--port",
+                str(p.apps),
+            ],
+            env={**os.environ, **apps_env, SKIN_VARIABLE: skin},
+            cwd=PROJECT_ROOT,
+            marker="stack.apps.main:create_app",
+            ports={"reference apps": p.apps},
+            health=HealthCheck("apps", (f"http://localhost:{p.apps}/healthz",)),
+            prepare=lambda: self._prepare_apps(apps_dir, fresh),
+        )
 
     def _apps_env(self, smtp_port: int, apps_base: str, creds: Credentials, apps_dir: Path) -> dict[str, str]:
         return {
@@ -229,6 +244,12 @@ class ReferenceStack:
             "FAMHP_SESSION_SECRET": creds.session_secret,
             "FAMHP_INVITATION_TTL_HOURS": os.environ.get("FAMHP_INVITATION_TTL_HOURS", "72"),
         }
+
+    def _launch(self, service: Service) -> Launched:
+        log_path = self.dir / "logs" / f"{service.name}.log"
+        return start(
+            service.name, service.cmd, env=service.env, cwd=service.cwd, log_path=log_path, marker=service.marker
+        )
 
     def _prepare_keycloak(
         self, built: Path, home: Path, realm_json: str, fresh: bool, planted: tuple[str, ...]
@@ -273,12 +294,14 @@ class ReferenceStack:
         timeout_s: float = 240,
         theme: str = DEFAULT_LOGIN_THEME,
         plant: tuple[str, ...] = (),
+        skin: str = DEFAULT_SKIN,
     ) -> dict:
         if mail not in MAIL_BACKENDS:
             raise StackError(f"unknown mail backend {mail!r}; choose one of {', '.join(MAIL_BACKENDS)}")
         if profile not in PROFILES:
             raise StackError(f"unknown profile {profile!r}; choose one of {', '.join(PROFILES)}")
         require_login_theme(theme)
+        require_skin(skin)
         planted = require_planted(plant)
         state = self._state()
         running = [p for p in self._launched(state) if is_ours(p)]
@@ -305,12 +328,13 @@ class ReferenceStack:
                     self.log("the stack is already running and healthy")
                     self.set_login_theme(theme)  # the theme needs no restart
                     self.pose_as(profile)
+                    self.set_skin(skin, timeout_s)  # the skin restarts the apps only
                     return self.status()
             self.log("restarting: the previous stack is incomplete, unhealthy, outdated or --fresh was asked for")
             self.down()
         started_at = time.monotonic()
         creds = self.credentials()
-        services = self._services(mail, profile, fresh, creds, theme, planted)
+        services = self._services(mail, profile, fresh, creds, theme, planted, skin)
         require_free_ports({what: port for s in services for what, port in s.ports.items()})
         launched: dict[str, Launched] = {}
         timings: dict[str, float] = {}
@@ -324,15 +348,8 @@ class ReferenceStack:
                             [s.health for s in services if s.name != "apps"], launched, timeout_s, self.log
                         )
                     )
-                launched[service.name] = start(
-                    service.name,
-                    service.cmd,
-                    env=service.env,
-                    cwd=service.cwd,
-                    log_path=self.dir / "logs" / f"{service.name}.log",
-                    marker=service.marker,
-                )
-                self._save(mail, profile, services, launched, theme, planted)
+                launched[service.name] = self._launch(service)
+                self._save(mail, profile, services, launched, theme, planted, skin)
             pending = [s.health for s in services if s.name not in timings]
             timings.update(wait_until_healthy(pending, launched, timeout_s, self.log))
             # a realm kept from an earlier start has the theme it had then
@@ -356,6 +373,7 @@ class ReferenceStack:
         launched: dict[str, Launched],
         theme: str,
         planted: tuple[str, ...],
+        skin: str,
     ) -> None:
         save_json(
             self.state_file,
@@ -363,6 +381,7 @@ class ReferenceStack:
                 "mail_backend": mail,
                 "profile": profile,
                 "login_theme": theme,
+                "apps_skin": skin,
                 "planted": list(planted),
                 "ports": self.ports.__dict__,
                 "processes": [item.to_json() for item in launched.values()],
@@ -408,6 +427,9 @@ class ReferenceStack:
             else (state or {}).get("login_theme"),
             "login_themes": list(known_login_themes()),
             "planted": [PLANTED_DEFECTS[name].to_json() for name in (state or {}).get("planted", [])],
+            # the markup the running apps serve, as they report it (`uat stack skin` may have changed it)
+            "apps_skin": self._current_skin(p) if services.get("apps", {}).get("healthy") else None,
+            "apps_skins": {name: skin.summary for name, skin in SKINS.items()},
             "keycloak": {
                 "url": keycloak_url,
                 "realm": REALM,
@@ -498,6 +520,36 @@ class ReferenceStack:
                 self.log(f"identity provider {alias} removed (profile {profile} is not production)")
         save_json(self.state_file, {**state, "profile": profile})
 
+    def _current_skin(self, p: Ports) -> str | None:
+        try:
+            with urllib.request.urlopen(f"http://localhost:{p.apps}/healthz", timeout=5) as answer:
+                found = json.load(answer).get("skin")
+        except (OSError, ValueError):
+            return None
+        return str(found) if found else None
+
+    def set_skin(self, skin: str, timeout_s: float = 60) -> str:
+        """Makes the running apps serve `skin`, restarting the apps process only (Keycloak, the mail server, the
+        sessions and the apps' database stay); returns the skin it replaced."""
+        require_skin(skin)
+        state = self._state()
+        apps = next((p for p in self._launched(state) if p.name == "apps"), None)
+        if state is None or apps is None or not is_ours(apps):
+            raise StackError(f"the stack's apps are not running; start them with `uat stack up --skin {skin}`")
+        p = Ports(**state["ports"])
+        before = self._current_skin(p) or state.get("apps_skin", DEFAULT_SKIN)
+        if before == skin:
+            return str(before)
+        service = self._apps_service(p, state["mail_backend"], self.credentials(), False, skin)
+        self.log(f"restarting the apps with skin {skin} (was {before})")
+        stop(apps)
+        service.prepare()
+        launched = self._launch(service)
+        processes = [launched.to_json() if item["name"] == "apps" else item for item in state["processes"]]
+        save_json(self.state_file, {**state, "processes": processes, "apps_skin": skin})
+        wait_until_healthy([service.health], {"apps": launched}, timeout_s, self.log)
+        return str(before)
+
     def log_path(self, service: str) -> Path:
         path = self.dir / "logs" / f"{service}.log"
         if not path.exists():
@@ -525,6 +577,13 @@ def _placeholder_identity_provider(alias: str, display_name: str) -> dict:
             "clientAuthMethod": "client_secret_post",
         },
     }
+
+
+def require_skin(name: str) -> str:
+    """The name itself when the apps have that skin; otherwise a StackError listing the known skins."""
+    if name not in SKINS:
+        raise StackError(f"unknown skin {name!r}; known: {', '.join(SKINS)}")
+    return name
 
 
 def _start_options(mail: str, profile: str, planted: tuple[str, ...]) -> str:

@@ -211,7 +211,7 @@ def try_create(scenario_api_keys: ScenarioApiKeys, target: Target, organisation:
 
 @then(parsers.parse('the name is refused with the message "{message}"'))
 def name_refused(page: Page, message: str) -> None:
-    expect(CreateApiKeyForm(page).name_error).to_have_text(message)
+    expect(CreateApiKeyForm(page).name_input).to_have_accessible_error_message(message)
 
 
 @then(parsers.parse('their API keys are still only "{names}"'))

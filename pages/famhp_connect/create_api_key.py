@@ -1,29 +1,36 @@
-"""FAMHP Connect, "Create API key": a name and one of my organisations, then Save."""
+"""FAMHP Connect, the form to create an API key: its name and one of my organisations, then Save."""
 
 from __future__ import annotations
 
 from playwright.sync_api import Page
 
+from pages.locate import control
+from pages.words import words
+
 
 class CreateApiKeyForm:
-    """The creation form; after Save the application shows the secret once (`ApiKeySecretPanel`) or
-    comes back with field errors."""
+    """The creation form; after Save the application shows the secret once (`ApiKeySecretPanel`) or comes back
+    with the problems: a summary (`form_errors`), and each field's own message as its accessible error message
+    (`expect(form.name_input).to_have_accessible_error_message(...)`)."""
 
     PATH = "/apikeys/new"
 
     def __init__(self, page: Page) -> None:
+        said = words()
         self.page = page
         self.heading = page.get_by_role("heading", level=1)
-        self.name_input = page.get_by_label("Name", exact=True)
-        self.organisation_select = page.get_by_label("Organisation", exact=True)
-        # the real choices, without the "Choose an organisation" placeholder
-        self.organisation_options = self.organisation_select.locator("option:not([value=''])")
-        self.form_errors = page.get_by_test_id("form-errors")
-        self.name_error = page.get_by_test_id("error-name")
+        main = page.get_by_role("main")
+        self.name_input = main.get_by_role("textbox", name=said.api_key_name.pattern)
+        self.organisation_select = main.get_by_role("combobox", name=said.organisation.pattern)
+        # the real choices, without the placeholder that chooses none
+        self.organisation_options = self.organisation_select.get_by_role("option").filter(
+            has_not_text=said.choose_organisation.pattern
+        )
+        self.form_errors = main.get_by_role("alert")
         # shown instead of the form to a user with no organisation where they manage API keys
-        self.no_organisations = page.get_by_test_id("no-organizations")
-        self._save = page.get_by_role("button", name="Save", exact=True)
-        self._cancel = page.get_by_role("link", name="Cancel", exact=True)
+        self.no_organisations = main.get_by_text(said.no_organisation.pattern)
+        self._save = control(main, said.save)
+        self._cancel = control(main, said.cancel)
 
     def open(self, famhp_connect_url: str) -> None:
         self.page.goto(famhp_connect_url.rstrip("/") + self.PATH)

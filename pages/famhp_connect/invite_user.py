@@ -6,37 +6,47 @@ from collections.abc import Iterable
 
 from playwright.sync_api import Locator, Page
 
+from pages.locate import control
+from pages.words import words
+
 
 class InviteUserForm:
-    """The invitation form. Roles are ticked by their role name (the checkbox value, e.g.
-    "IAM_API_KEY_MANAGER"), which does not depend on the language of the labels."""
+    """The invitation form. Each role is a checkbox named by the role's name (e.g. "IAM_API_KEY_MANAGER", the name
+    the user guide gives), described by what it allows."""
 
     PATH = "/users/invite"
 
     def __init__(self, page: Page) -> None:
+        said = words()
         self.page = page
-        self.email_input = page.get_by_label("E-mail address", exact=True)
-        self.first_name_input = page.get_by_label("First name", exact=True)
-        self.last_name_input = page.get_by_label("Last name", exact=True)
-        self.organisation_select = page.get_by_label("Organisation", exact=True)
-        self.organisation_options = self.organisation_select.locator("option:not([value=''])")
-        self.roles_group = page.get_by_role("group", name="Roles")
+        main = page.get_by_role("main")
+        self.email_input = main.get_by_role("textbox", name=said.email.pattern)
+        self.first_name_input = main.get_by_role("textbox", name=said.first_name.pattern)
+        self.last_name_input = main.get_by_role("textbox", name=said.last_name.pattern)
+        self.organisation_select = main.get_by_role("combobox", name=said.organisation.pattern)
+        self.organisation_options = self.organisation_select.get_by_role("option").filter(
+            has_not_text=said.choose_organisation.pattern
+        )
+        self.roles_group = main.get_by_role("group", name=said.roles.pattern)
         self.role_checkboxes = self.roles_group.get_by_role("checkbox")
-        # after a refused submission: the summary, one message per field, or a failure of the service
-        self.form_errors = page.get_by_test_id("form-errors")
-        self.failure = page.get_by_test_id("form-failure")
-        self.field_errors = page.locator("[data-testid^='error-']")
-        self._send = page.get_by_role("button", name="Send invitation")
-        self._cancel = page.get_by_role("link", name="Cancel")
+        # after a refused submission: the summary of the problems (one item per field), or a failure of the service
+        alerts = main.get_by_role("alert")
+        self.form_errors = alerts.filter(has=page.get_by_role("list"))
+        self.field_errors = self.form_errors.get_by_role("listitem")
+        self.failure = alerts.filter(has_not=page.get_by_role("list"))
+        self._send = control(main, said.send_invitation)
+        self._cancel = control(main, said.cancel)
 
     def role_checkbox(self, role: str) -> Locator:
-        return self.roles_group.locator(f"input[type=checkbox][value='{role}']")
+        return self.roles_group.get_by_role("checkbox", name=role, exact=True)
 
     def offered_roles(self) -> list[str]:
-        """The role names the form offers (waits for the form to be there)."""
+        """The role names the form offers, as the checkboxes' labels say them (waits for the form to be there)."""
         self.roles_group.wait_for()
-        values: list[str] = self.role_checkboxes.evaluate_all("boxes => boxes.map(box => box.value)")
-        return values
+        labels: list[str] = self.role_checkboxes.evaluate_all(
+            "boxes => boxes.map(box => [...box.labels].map(label => label.textContent.trim()).join(' '))"
+        )
+        return labels
 
     def offered_organisations(self) -> list[str]:
         """The organisations the administrator may invite into, as listed (waits for the form)."""

@@ -4,10 +4,12 @@ from __future__ import annotations
 
 from playwright.sync_api import Page
 
+from pages.words import words
+
 
 class AccessRefused:
-    """The refusal panel (`data-testid` "forbidden") and its title."""
+    """The heading that says access is denied."""
 
     def __init__(self, page: Page) -> None:
-        self.panel = page.get_by_test_id("forbidden")
-        self.heading = self.panel.get_by_role("heading", level=1)
+        self.panel = page.get_by_role("main").get_by_role("heading", name=words().access_denied.pattern)
+        self.heading = self.panel

@@ -4,16 +4,21 @@ from __future__ import annotations
 
 from playwright.sync_api import Page
 
+from pages.locate import control, value
+from pages.words import words
+
 
 class RevokeConfirmation:
-    """Which key is about to be revoked (`data-testid` "revoke-key-name"), Revoke or Cancel."""
+    """Which key is about to be revoked (the value after its "Name"), Revoke or Cancel."""
 
     def __init__(self, page: Page) -> None:
+        said = words()
         self.page = page
-        self.panel = page.get_by_test_id("revoke-confirmation")
-        self.key_name = page.get_by_test_id("revoke-key-name")
-        self._confirm = self.panel.get_by_role("button", name="Revoke", exact=True)
-        self._cancel = self.panel.get_by_role("button", name="Cancel", exact=True)
+        main = page.get_by_role("main")
+        self.key_name = value(main, said.name)
+        self.organisation = value(main, said.organisation)
+        self._confirm = control(main, said.revoke)
+        self._cancel = control(main, said.cancel)
 
     def confirm(self) -> None:
         self._confirm.click()

@@ -4,22 +4,26 @@ from __future__ import annotations
 
 from playwright.sync_api import Locator, Page
 
+from pages.locate import control
+from pages.words import words
 from support.secrets import Secret
 
 
 class ApiKeySecretPanel:
-    """The secret (`data-testid` "api-key-secret"), the warning to copy it now, Copy and Done."""
+    """The secret (the element labelled "Your new API key" or "Secret"), the warning to copy it now, Copy and Done;
+    the part of the screen that holds the secret is titled with the key's name and organisation."""
 
     def __init__(self, page: Page) -> None:
+        said = words()
         self.page = page
         self.heading = page.get_by_role("heading", level=1)
-        self.secret_value = page.get_by_test_id("api-key-secret")
+        self.secret_value = page.get_by_label(said.secret.pattern)
         self.panel = page.get_by_role("region").filter(has=self.secret_value)
-        # "<key name> – <organisation>"
-        self.key_title = self.panel.get_by_role("heading")
+        # "<key name> – <organisation>": the title of that part, its first heading
+        self.key_title = self.panel.get_by_role("heading").first
         self.warning = self.panel.get_by_role("alert")
-        self._copy = self.panel.get_by_role("button", name="Copy", exact=True)
-        self._done = page.get_by_role("link", name="Done", exact=True)
+        self._copy = control(self.panel, said.copy)
+        self._done = control(page.get_by_role("main"), said.done)
 
     def secret(self) -> Secret:
         """The secret as the user would copy it, wrapped (and so registered for masking) at once."""

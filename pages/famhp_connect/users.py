@@ -7,33 +7,37 @@ from collections.abc import Iterable
 from playwright.sync_api import Locator, Page
 
 from pages.famhp_connect.invite_user import InviteUserForm
+from pages.locate import control, items, value
+from pages.words import words
 
 
 class UsersPage:
-    """The users list (`data-testid` "user-row" with "user-name", "user-email", "user-organization",
-    "user-status"), the search, the notices after an action, and "Invite user"."""
+    """The users (rows or items with an e-mail address, one per organisation membership), the search, the notices
+    after an action, and the button to invite a user."""
 
     PATH = "/users"
 
     def __init__(self, page: Page) -> None:
+        said = words()
         self.page = page
         self.heading = page.get_by_role("heading", level=1)
-        self.notices = page.get_by_test_id("notice")
-        self.search_input = page.get_by_label("Search users")
-        self.rows = page.get_by_test_id("user-row")
-        self.invite_button = page.get_by_role("button", name="Invite user")
-        self._search_button = page.get_by_role("search").get_by_role("button", name="Search", exact=True)
+        main = page.get_by_role("main")
+        self.notices = main.get_by_role("status")
+        self.search_input = main.get_by_role("searchbox", name=said.search_users.pattern)
+        self.rows = items(main).filter(has=value(page, said.email))
+        self.invite_button = control(main, said.invite_user)
+        self._search_button = main.get_by_role("search").get_by_role("button", name=said.search.pattern)
 
     def open(self, famhp_connect_url: str) -> None:
         self.page.goto(famhp_connect_url.rstrip("/") + self.PATH)
 
     def row(self, email: str) -> Locator:
         """The row (one per organisation membership) of the user with exactly this e-mail address."""
-        return self.rows.filter(has=self.page.get_by_test_id("user-email").get_by_text(email, exact=True))
+        return self.rows.filter(has=value(self.page, words().email).get_by_text(email, exact=True))
 
     def status_of(self, email: str) -> Locator:
-        """The status cell(s) of that user: "Invitation pending", "Active", …"""
-        return self.row(email).get_by_test_id("user-status")
+        """The status of that user: "Invitation pending", "Active", …"""
+        return value(self.row(email), words().status)
 
     def search(self, text: str) -> None:
         self.search_input.fill(text)

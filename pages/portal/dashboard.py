@@ -1,50 +1,56 @@
-"""The IAM External Portal dashboard (`/portal`): who is signed in, and one tile per application."""
+"""The IAM External Portal dashboard: who is signed in, and one tile per application the user may open."""
 
 from __future__ import annotations
 
 from playwright.sync_api import Locator, Page
 
+from pages.locate import area, control, listed, value
+from pages.words import words
+
 
 class PortalDashboard:
-    """The signed-in user's name and organisations, the application tiles, and sign-out."""
-
-    PATH = "/portal"
+    """The signed-in user's name, e-mail and organisations (read after their terms), the application tiles (the
+    links of the part named "Your applications", each named by the application's title), and sign-out."""
 
     def __init__(self, page: Page) -> None:
+        said = words()
         self.page = page
         self.heading = page.get_by_role("heading", level=1)
-        self.user_name = page.get_by_test_id("portal-user-name")
-        self.user_email = page.get_by_test_id("portal-user-email")
-        self.organisations = page.get_by_test_id("portal-organizations").locator("li")
-        self.tiles = page.locator('[data-testid^="tile-"]')
-        self.tile_titles = page.get_by_test_id("application-name")
-        self._sign_out = page.get_by_role("button", name="Sign out")
+        main = page.get_by_role("main")
+        self.user_name = value(main, said.full_name)
+        self.user_email = value(main, said.email)
+        self.organisations = listed(value(main, said.organisations), page)
+        self._applications = area(main, said.applications)
+        self.tiles = self._applications.get_by_role("link")
+        # a tile's link is named by the application's title alone; its description is said apart
+        self.tile_titles = self.tiles
+        self._sign_out = control(page, said.sign_out)
 
     def open(self, portal_url: str) -> None:
         """Go to the dashboard (Keycloak's sign-in comes first when there is no session)."""
         self.page.goto(portal_url)
 
-    def tile(self, client_id: str) -> Locator:
-        """The tile of one application by its client id, e.g. "vamreg" or "famhp-connect"."""
-        return self.page.get_by_test_id(f"tile-{client_id}")
+    def tile(self, title: str) -> Locator:
+        """The tile of one application, by the title the user reads ("VAMREG")."""
+        return self._applications.get_by_role("link", name=title, exact=True)
 
     def open_application(self, title: str) -> None:
         """Open an application from its tile, by the title the user reads ("VAMREG")."""
-        self.tiles.filter(has=self.page.get_by_test_id("application-name").get_by_text(title, exact=True)).click()
+        self.tile(title).click()
 
     def sign_out(self) -> None:
         self._sign_out.click()
 
 
 class SignedOut:
-    """The page after signing out of the portal (the Keycloak session ended too)."""
+    """The page after signing out of the portal (the Keycloak session ended too): the heading that says so."""
 
     def __init__(self, page: Page) -> None:
-        self.panel = page.get_by_test_id("signed-out")
+        self.panel = page.get_by_role("heading", name=words().signed_out.pattern)
 
 
 class SignInRefused:
     """What the portal shows when Keycloak returns without a sign-in (e.g. the terms were declined)."""
 
     def __init__(self, page: Page) -> None:
-        self.panel = page.get_by_test_id("signin-failed")
+        self.panel = page.get_by_role("heading", name=words().sign_in_failed.pattern)

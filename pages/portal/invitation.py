@@ -4,16 +4,19 @@ from __future__ import annotations
 
 from playwright.sync_api import Page
 
+from pages.words import words
+
 
 class InvitationRefusal:
-    """One panel per reason (`data-testid` invitation-unknown / -used / -expired), with a heading."""
+    """One page per reason, told apart by its heading."""
 
     def __init__(self, page: Page) -> None:
+        said = words()
         self.page = page
         self.heading = page.get_by_role("heading", level=1)
-        self.already_used = page.get_by_test_id("invitation-used")
-        self.expired = page.get_by_test_id("invitation-expired")
-        self.unknown = page.get_by_test_id("invitation-unknown")
+        self.already_used = page.get_by_role("heading", name=said.invitation_used.pattern)
+        self.expired = page.get_by_role("heading", name=said.invitation_expired.pattern)
+        self.unknown = page.get_by_role("heading", name=said.invitation_unknown.pattern)
 
     def open(self, link: str) -> None:
         self.page.goto(link)

@@ -14,6 +14,8 @@ from urllib.parse import urlsplit
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError
 
+from stack.apps.skins import DEFAULT_SKIN, SKIN_VARIABLE, SKINS
+
 
 class ConfigError(Exception):
     """The environment does not describe a usable configuration; the message lists every problem."""
@@ -40,6 +42,7 @@ class Settings:
     database_url: str
     session_secret: str
     invitation_ttl_hours: int
+    skin: str = DEFAULT_SKIN
 
     @property
     def issuer(self) -> str:
@@ -70,6 +73,7 @@ _VARIABLES: dict[str, str | None] = {
     "FAMHP_DATABASE_URL": "",  # empty means the default file under ./.stack/apps/
     "FAMHP_SESSION_SECRET": None,
     "FAMHP_INVITATION_TTL_HOURS": "72",
+    SKIN_VARIABLE: DEFAULT_SKIN,
 }
 
 
@@ -87,6 +91,13 @@ def _int_between(low: int, high: int) -> Callable[[str], str | None]:
         if not value.isdigit() or not low <= int(value) <= high:
             return f"must be a whole number from {low} to {high}"
         return None
+
+    return check
+
+
+def _one_of(choices: tuple[str, ...]) -> Callable[[str], str | None]:
+    def check(value: str) -> str | None:
+        return None if value in choices else f"must be one of {', '.join(choices)}"
 
     return check
 
@@ -117,6 +128,7 @@ _CHECKS: dict[str, Callable[[str], str | None]] = {
     "FAMHP_DATABASE_URL": _database,
     "FAMHP_SESSION_SECRET": _long_secret,
     "FAMHP_INVITATION_TTL_HOURS": _int_between(1, 24 * 365),
+    SKIN_VARIABLE: _one_of(tuple(SKINS)),
 }
 
 
@@ -154,4 +166,5 @@ def load_settings(environ: Mapping[str, str] | None = None) -> Settings:
         database_url=values["FAMHP_DATABASE_URL"],
         session_secret=values["FAMHP_SESSION_SECRET"],
         invitation_ttl_hours=int(values["FAMHP_INVITATION_TTL_HOURS"]),
+        skin=values[SKIN_VARIABLE],
     )

@@ -39,7 +39,7 @@ from stack.apps.services.tokens import TokenVerifier
 from stack.apps.web.auth import LoginRequired
 from stack.apps.web.error_responses import install_error_handlers
 from stack.apps.web.security_headers import SecurityHeaders
-from stack.apps.web.templating import create_environment
+from stack.apps.web.templating import create_environment, create_templates
 
 STATIC_DIR = Path(__file__).parent / "static"
 ROUTE_MODULES = (portal, connect, users_tab, api_keys_tab, invitations_api, vamreg, api_v1, invitation_landing)
@@ -62,7 +62,7 @@ def _services(
     keycloak = KeycloakAdmin(
         http, settings.keycloak_url, settings.realm, settings.provisioner_client_id, settings.provisioner_client_secret
     )
-    mailer = Mailer(settings.smtp_host, settings.smtp_port, settings.mail_from, create_environment())
+    mailer = Mailer(settings.smtp_host, settings.smtp_port, settings.mail_from, create_environment(settings.skin))
     lifetime = timedelta(hours=settings.invitation_ttl_hours)
     return Services(
         db=db,
@@ -95,10 +95,12 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         lifespan=lifespan,
     )
     app.state.services = _services(settings, db, http, session_store)
+    app.state.templates = create_templates(settings.skin)
 
     @app.get("/healthz", include_in_schema=False)
     async def healthz() -> JSONResponse:
-        return JSONResponse({"status": "UP"})
+        # the skin too: `uat stack status` reports what the running apps serve
+        return JSONResponse({"status": "UP", "skin": settings.skin})
 
     @app.get("/", include_in_schema=False)
     async def root() -> Response:

@@ -66,7 +66,7 @@ def test_user_invited_in_the_ui_lands_on_the_portal_with_their_tiles(
         page.get_by_label("First name").fill("Vera")
         page.get_by_label("Last name").fill("Vet")
         page.get_by_label("Organisation").select_option(label=ACME)
-        page.get_by_label("VAMREG – user").check()
+        page.get_by_label("VAMREG_USER").check()
         page.get_by_role("button", name="Send invitation").click()
         expect(page.get_by_test_id("notice")).to_contain_text(email)
     finally:

@@ -36,8 +36,10 @@ def test_status_json_has_what_tools_need(stack_info: dict) -> None:
 
 
 def test_up_twice_keeps_one_set_of_processes(reference_stack: ReferenceStack, stack_info: dict) -> None:
-    before = {name: svc["pid"] for name, svc in reference_stack.status()["services"].items()}
-    reference_stack.up(mail=stack_info["mail_backend"], profile=stack_info["profile"])
+    status = reference_stack.status()
+    before = {name: svc["pid"] for name, svc in status["services"].items()}
+    # the same skin too: another one would restart the apps (`up --skin` switches a running stack)
+    reference_stack.up(mail=stack_info["mail_backend"], profile=stack_info["profile"], skin=status["apps_skin"])
     after = {name: svc["pid"] for name, svc in reference_stack.status()["services"].items()}
     assert after == before
 

@@ -87,8 +87,8 @@ def test_keycloak_admin_user_signs_in_with_password_and_code_and_is_deleted(
     page.goto(config.portal_url)
     sign_in_with_code(page, config, user)
     portal = PortalDashboard(page)
-    expect(portal.tile("famhp-connect")).to_be_visible()
-    expect(portal.tile("vamreg")).to_be_visible()
+    expect(portal.tile("FAMHP Connect")).to_be_visible()
+    expect(portal.tile("VAMREG")).to_be_visible()
 
     admin_provider.delete(user)
     assert keycloak_admin.get(f"/users/{account.id}").status_code == 404
@@ -173,7 +173,7 @@ def test_api_key_page_objects_and_the_api_client(
     expect(form.organisation_options).to_have_text([ACME, BELGIAN_VET])
     form.fill("ab", ACME)
     form.save()
-    expect(form.name_error).to_be_visible()
+    expect(form.name_input).to_have_accessible_error_message("The name must be 3 to 64 characters long.")
     form.fill(key_name, BELGIAN_VET)
     form.save()
     panel = ApiKeySecretPanel(page)

@@ -14,7 +14,7 @@ from stack.apps.web.templating import render
 
 router = APIRouter(prefix="/invitations")
 
-# status -> (HTTP status, heading, explanation, data-testid)
+# status -> (HTTP status, heading, explanation, kind: the reference skin's data-testid)
 _REFUSALS: dict[str, tuple[int, str, str, str]] = {
     "unknown": (
         404,
@@ -56,6 +56,6 @@ async def confirm(request: Request, token: str) -> Response:
     if outcome == "accepted" and invitation is not None:
         query = urlencode({"login_hint": invitation.email})
         return RedirectResponse(f"{PORTAL.path}/login?{query}", status_code=303)
-    status, heading, message, testid = _REFUSALS[outcome]
-    context = {"title": heading, "message": message, "testid": testid, "portal": PORTAL.path}
+    status, heading, message, kind = _REFUSALS[outcome]
+    context = {"title": heading, "message": message, "kind": kind, "portal": PORTAL.path}
     return render(request, "invitation_refused.html", context, status_code=status)

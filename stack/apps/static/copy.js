@@ -1,8 +1,9 @@
-// Copy button for the one-time API key: copies the text of the element named by data-copy-target.
+// Copy button for the one-time API key: copies the text of the element named by data-copy-target and says how it
+// went in the element named by data-copy-result (a status region), whatever the markup around them.
 document.querySelectorAll("[data-copy-target]").forEach((button) => {
   button.addEventListener("click", async () => {
     const target = document.getElementById(button.dataset.copyTarget);
-    const result = button.parentElement.querySelector(".copy-result");
+    const result = document.getElementById(button.dataset.copyResult);
     try {
       await navigator.clipboard.writeText(target.textContent.trim());
       if (result) result.textContent = "Copied to the clipboard.";

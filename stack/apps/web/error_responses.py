@@ -12,8 +12,8 @@ from stack.apps.web.refusals import ApiError, Forbidden, NotFound
 from stack.apps.web.templating import render
 
 
-def _render_error(request: Request, status: int, title: str, message: str, testid: str) -> Response:
-    context = {"title": title, "message": message, "testid": testid}
+def _render_error(request: Request, status: int, title: str, message: str, kind: str) -> Response:
+    context = {"title": title, "message": message, "kind": kind}
     return render(request, "error.html", context, status_code=status)
 
 
