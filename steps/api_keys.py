@@ -54,13 +54,13 @@ def api_keys_tab_hidden(page: Page) -> None:
 
 
 @when('they go straight to the address of the "API Keys" tab')
-def open_api_keys_address(page: Page, uat_config: UatConfig) -> None:
-    ApiKeysPage(page).open(uat_config.famhp_connect_url)
+def open_api_keys_address(page: Page, target: Target) -> None:
+    ApiKeysPage(page).open(target.api_keys_tab_address)
 
 
 @when("they go straight to the address of the form to create an API key")
-def open_create_form_address(page: Page, uat_config: UatConfig) -> None:
-    CreateApiKeyForm(page).open(uat_config.famhp_connect_url)
+def open_create_form_address(page: Page, target: Target) -> None:
+    CreateApiKeyForm(page).open(target.new_api_key_form_address)
 
 
 @then("FAMHP Connect refuses the page")
@@ -215,9 +215,9 @@ def name_refused(page: Page, message: str) -> None:
 
 
 @then(parsers.parse('their API keys are still only "{names}"'))
-def still_only(page: Page, uat_config: UatConfig, scenario_api_keys: ScenarioApiKeys, names: str) -> None:
+def still_only(page: Page, target: Target, scenario_api_keys: ScenarioApiKeys, names: str) -> None:
     api_keys = ApiKeysPage(page)
-    api_keys.open(uat_config.famhp_connect_url)
+    api_keys.open(target.api_keys_tab_address)
     expected = [scenario_api_keys.key(name.strip()).name for name in names.split(",")]
     expect(api_keys.names_created_by(scenario_api_keys.manager.email)).to_have_text(expected)
 

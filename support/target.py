@@ -101,6 +101,18 @@ class Target:
         return next(name for name, known in self._applications.items() if known == client)
 
     @property
+    def api_keys_tab_address(self) -> str:
+        return self._connect_address(self._config.api_keys_tab_path, "api_keys_tab_path")
+
+    @property
+    def new_api_key_form_address(self) -> str:
+        return self._connect_address(self._config.new_api_key_form_path, "new_api_key_form_path")
+
+    def _connect_address(self, path: str | None, setting: str) -> str:
+        self._config.require(setting, purpose="opening a FAMHP Connect page by its address")
+        return f"{self._config.famhp_connect_url.rstrip('/')}{path}"
+
+    @property
     def invitation_mail(self) -> InvitationMail:
         config = self._config
         assert config.invitation_subject and config.invitation_link_label and config.invitation_username_label

@@ -36,8 +36,6 @@ class ApiKeysPage:
     """The list of keys (rows or items that have a key name), the notices after an action, and the button that
     opens the creation form."""
 
-    PATH = "/apikeys"
-
     def __init__(self, page: Page) -> None:
         said = words()
         self.page = page
@@ -47,9 +45,9 @@ class ApiKeysPage:
         self.rows = items(main).filter(has=_key_name(page))
         self.create_api_key_button = control(main, said.create_api_key)
 
-    def open(self, famhp_connect_url: str) -> None:
-        """Go to the tab directly (the user guide's link …/famhp-connect/apikeys)."""
-        self.page.goto(famhp_connect_url.rstrip("/") + self.PATH)
+    def open(self, address: str) -> None:
+        """Go to the tab directly (the user guide's link …/famhp-connect/apikeys; the profile knows it)."""
+        self.page.goto(address)
 
     def row(self, name: str, organisation: str | None = None) -> Locator:
         """The row of the key called exactly `name` (names are unique per organisation: give the

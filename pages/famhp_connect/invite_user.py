@@ -14,8 +14,6 @@ class InviteUserForm:
     """The invitation form. Each role is a checkbox named by the role's name (e.g. "IAM_API_KEY_MANAGER", the name
     the user guide gives), described by what it allows."""
 
-    PATH = "/users/invite"
-
     def __init__(self, page: Page) -> None:
         said = words()
         self.page = page

@@ -15,8 +15,6 @@ class UsersPage:
     """The users (rows or items with an e-mail address, one per organisation membership), the search, the notices
     after an action, and the button to invite a user."""
 
-    PATH = "/users"
-
     def __init__(self, page: Page) -> None:
         said = words()
         self.page = page
@@ -27,9 +25,6 @@ class UsersPage:
         self.rows = items(main).filter(has=value(page, said.email))
         self.invite_button = control(main, said.invite_user)
         self._search_button = main.get_by_role("search").get_by_role("button", name=said.search.pattern)
-
-    def open(self, famhp_connect_url: str) -> None:
-        self.page.goto(famhp_connect_url.rstrip("/") + self.PATH)
 
     def row(self, email: str) -> Locator:
         """The row (one per organisation membership) of the user with exactly this e-mail address."""

@@ -95,6 +95,8 @@ class UatConfig:
     invitation_link_label: str | None
     invitation_username_label: str | None
     invitation_password_labels: tuple[str, ...] | None
+    api_keys_tab_path: str | None  # FAMHP Connect's "API Keys" tab, relative to famhp_connect_url
+    new_api_key_form_path: str | None  # its form to create a key, likewise
     api_check_path: str | None
     api_key_header: str | None
     api_accepted_status: int

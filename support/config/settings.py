@@ -262,6 +262,8 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("invitation_link_label", _text),
     Setting("invitation_username_label", _text),
     Setting("invitation_password_labels", _labels),
+    Setting("api_keys_tab_path", _path),
+    Setting("new_api_key_form_path", _path),
     Setting("api_check_path", _path),
     Setting("api_key_header", _text),
     Setting("api_accepted_status", _http_status, 200),
@@ -280,7 +282,8 @@ ALWAYS_NEEDED = (
 NEEDED_TO_CREATE = (
     "organisation", "second_organisation", "applications", "roles", "user_provider", "mail_backend",
     "mail_address_template", "invitation_subject", "invitation_link_label", "invitation_username_label",
-    "invitation_password_labels", "api_check_path", "api_key_header", "api_identity_organisation",
+    "invitation_password_labels", "api_keys_tab_path", "new_api_key_form_path", "api_check_path",
+    "api_key_header", "api_identity_organisation",
 )  # fmt: skip
 # the user providers that create users (a read-only profile refuses them)
 CREATING_PROVIDERS = ("keycloak-admin", "invite-ui")

@@ -62,7 +62,7 @@ class ScenarioApiKeys:
 
     page: Page
     api: ConnectApi
-    famhp_connect_url: str
+    api_keys_tab_address: str
     manager: Actor
     sign_in_again: Callable[[Page], None]  # when FAMHP Connect asks the creator to sign in before the clean-up
     suffix: str = field(default_factory=lambda: _random_suffix(NAME_SUFFIX_LENGTH))
@@ -160,7 +160,7 @@ class ScenarioApiKeys:
     def _revoke_in_famhp_connect(self) -> int:
         page = self.page if not self.page.is_closed() else self.page.context.new_page()
         api_keys = ApiKeysPage(page)
-        api_keys.open(self.famhp_connect_url)
+        api_keys.open(self.api_keys_tab_address)
         if KeycloakScreens(page).current() is not None:  # the FAMHP Connect session is gone: sign in as the creator
             self.sign_in_again(page)
         api_keys.create_api_key_button.wait_for()
