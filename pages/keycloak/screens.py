@@ -119,14 +119,14 @@ class KeycloakScreens:
             page_id = self._settle("one-of", [*expected, *self.screens])
         except PlaywrightTimeoutError:
             raise UnexpectedPageError(
-                f"expected {wanted}; the browser still shows {self._describe(self._shown_now())} at "
-                f"{self.page.url} (waited {time.monotonic() - started:.1f} s)"
+                f"expected {wanted}; after {time.monotonic() - started:.1f} s the browser still shows "
+                f"{self._describe(self._shown_now())} at {self.page.url}"
             ) from None
         if page_id in expected:
             return expected[page_id](self.page, self.timeout_ms)
         raise WrongScreenError(
-            f"expected {wanted}, but the browser shows {self._describe(page_id)} at {self.page.url} "
-            f"(settled after {time.monotonic() - started:.1f} s of the {self.timeout_ms / 1000:.0f} s allowed)"
+            f"expected {wanted}, but the browser shows {self._describe(page_id)}, settled after "
+            f"{time.monotonic() - started:.1f} s of the {self.timeout_ms / 1000:.0f} s allowed, at {self.page.url}"
         )
 
     def wait_until_left_keycloak(self) -> str:
@@ -136,8 +136,8 @@ class KeycloakScreens:
             self._settle("outside")
         except PlaywrightTimeoutError:
             raise UnexpectedPageError(
-                f"expected the browser to leave Keycloak's login pages, it still shows "
-                f"{self._describe(self._shown_now())} at {self.page.url} (waited {time.monotonic() - started:.1f} s)"
+                f"expected the browser to leave Keycloak's login pages; after {time.monotonic() - started:.1f} s "
+                f"it still shows {self._describe(self._shown_now())} at {self.page.url}"
             ) from None
         return self.page.url
 
