@@ -8,8 +8,8 @@ import time
 from collections.abc import Mapping, Sequence
 from typing import Literal, TypeVar
 
+from playwright.sync_api import Error as PlaywrightError
 from playwright.sync_api import Page
-from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
 
 from pages.keycloak.base import DEFAULT_TIMEOUT_MS, KeycloakPage, SecretText, UnexpectedPageError
 from pages.keycloak.login import LoginPage, LoginUsernamePage
@@ -23,9 +23,10 @@ Until = Literal["parsed", "one-of", "outside"]
 _LOGIN_PAGE_PREFIX = "login-"
 
 # Resolves once the document shown is parsed and `until` holds, with the screen it shows: `data-page-id`, else
-# the first screen whose signature is there, else '' (an application, a blank page). Event-driven: it checks
-# when the document's ready state changes and when its DOM does, instead of polling on a timer; a navigation
-# destroys it and Playwright runs it again in the next document.
+# the first screen whose signature is there, else '' (an application, a blank page); null at the deadline.
+# Event-driven: it checks when the document's ready state changes and when its DOM does, instead of polling on a
+# timer. One `page.evaluate` per document: a third of the lag of `wait_for_function`, whose set-up and result
+# cost round trips of their own (bench/screen_wait.py).
 _SETTLED = """
 ({ until, ids, signatures, prefix, timeoutMs }) => new Promise((resolve) => {
   const shown = () => {
@@ -51,10 +52,19 @@ _SETTLED = """
   const observer = new MutationObserver(check);
   observer.observe(document, { childList: true, subtree: true, attributes: true, attributeFilter: ['data-page-id'] });
   document.addEventListener('readystatechange', check);
-  setTimeout(stop, timeoutMs);  // Playwright gives up at the deadline: leave nothing listening
+  setTimeout(() => {
+    stop();
+    resolve(null);
+  }, timeoutMs);
   check();
 })
 """
+# what Playwright says when the document an evaluation ran in was replaced (a navigation)
+_DOCUMENT_REPLACED = "Execution context was destroyed"
+
+
+class _DeadlinePassed(Exception):
+    """No document settled as asked before the deadline (each caller words its own message)."""
 
 
 class UnknownKeycloakPageError(UnexpectedPageError):
@@ -89,7 +99,7 @@ class KeycloakScreens:
         """
         try:
             page_id = self._settle("parsed")
-        except PlaywrightTimeoutError:
+        except _DeadlinePassed:
             raise UnexpectedPageError(
                 f"no page finished loading within {self.timeout_ms / 1000:.1f} s (at {self.page.url})"
             ) from None
@@ -117,7 +127,7 @@ class KeycloakScreens:
         started = time.monotonic()
         try:
             page_id = self._settle("one-of", [*expected, *self.screens])
-        except PlaywrightTimeoutError:
+        except _DeadlinePassed:
             raise UnexpectedPageError(
                 f"expected {wanted}; after {time.monotonic() - started:.1f} s the browser still shows "
                 f"{self._describe(self._shown_now())} at {self.page.url}"
@@ -134,7 +144,7 @@ class KeycloakScreens:
         started = time.monotonic()
         try:
             self._settle("outside")
-        except PlaywrightTimeoutError:
+        except _DeadlinePassed:
             raise UnexpectedPageError(
                 f"expected the browser to leave Keycloak's login pages; after {time.monotonic() - started:.1f} s "
                 f"it still shows {self._describe(self._shown_now())} at {self.page.url}"
@@ -150,22 +160,25 @@ class KeycloakScreens:
 
     def _settle(self, until: Until, ids: Sequence[str] = (), timeout_ms: float | None = None) -> str:
         """The screen shown once the document is parsed and `until` holds ('' for a page of no known screen)."""
-        timeout = self.timeout_ms if timeout_ms is None else timeout_ms
-        arg = {
-            "until": until,
-            "ids": list(ids),
-            "signatures": self._signatures,
-            "prefix": _LOGIN_PAGE_PREFIX,
-            "timeoutMs": timeout,
-        }
-        settled = self.page.wait_for_function(_SETTLED, arg=arg, timeout=timeout).json_value()
-        return str(settled["id"])
+        deadline = time.monotonic() + (self.timeout_ms if timeout_ms is None else timeout_ms) / 1000
+        arg = {"until": until, "ids": list(ids), "signatures": self._signatures, "prefix": _LOGIN_PAGE_PREFIX}
+        while (remaining_s := deadline - time.monotonic()) > 0:
+            try:
+                settled = self.page.evaluate(_SETTLED, {**arg, "timeoutMs": remaining_s * 1000})
+            except PlaywrightError as error:
+                if _DOCUMENT_REPLACED in error.message:
+                    continue  # a navigation replaced the document while it was judged: judge the next one
+                raise
+            if settled is None:
+                break
+            return str(settled["id"])
+        raise _DeadlinePassed
 
     def _shown_now(self) -> str | None:
         """What a failure message names: the screen shown at the deadline (None while nothing has loaded)."""
         try:
             return self._settle("parsed", timeout_ms=1_000)
-        except PlaywrightTimeoutError:
+        except _DeadlinePassed:
             return None
 
     def _describe(self, page_id: str | None) -> str:

@@ -93,6 +93,17 @@ def test_the_wait_follows_the_form_post_to_the_next_screen(page: Page, serve: Ca
     assert isinstance(screens.wait_for(UpdatePasswordPage), UpdatePasswordPage)
 
 
+def test_a_wait_started_before_a_navigation_judges_the_next_document(
+    page: Page, serve: Callable[[str, str], None]
+) -> None:
+    # an application page that moves on by itself, as the account console does: the wait outlives its document
+    serve("/app", html("<script>setTimeout(() => location.assign('/start'), 200)</script><p>app</p>", None))
+    serve("/start", html(TERMS_FORM, "login-terms"))
+    page.goto(f"{ORIGIN}/app")
+    assert isinstance(KeycloakScreens(page, timeout_ms=10_000).wait_for(TermsPage), TermsPage)
+    assert page.url == f"{ORIGIN}/start"
+
+
 def test_a_theme_without_page_ids_is_read_by_the_screens_signature(
     page: Page, serve: Callable[[str, str], None]
 ) -> None:
