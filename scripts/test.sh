@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # `make test`: the suite's unit tests, the stack's tests and the Gherkin suite on both mail backends,
-# with one stack start per backend, and the app-facing features again on the apps' second skin.
-# Leaves the reference stack as it found it.
+# with one stack start per backend, the onboarding and MFA features on each login theme (switched on the
+# running stack) and the app-facing features on the apps' second skin. Leaves the reference stack as it found it.
 set -uo pipefail
 cd "$(dirname "$0")/.."
 BIN=.venv/bin
@@ -53,6 +53,12 @@ if compgen -G "features/**/*.feature" >/dev/null || compgen -G "features/*.featu
     env UAT_MAIL_BACKEND=mailpit $BIN/uat run -q -m "api-keys or portal or sso"
   phase "release gate and artifact scan (cards skin)" $BIN/uat gate --min-scenarios 1
   $BIN/uat stack skin reference >/dev/null
+  # the Keycloak screens on the other login themes: Keycloak's PatternFly 4 theme, and a custom one on keycloak.v2
+  for theme in keycloak famhp; do
+    phase "login theme ${theme}" $BIN/uat stack theme "$theme"
+    phase "onboarding and MFA features (login theme ${theme})" env UAT_MAIL_BACKEND=mailpit $BIN/uat run -q -m "onboarding or mfa"
+  done
+  phase "login theme keycloak.v2 again" $BIN/uat stack theme keycloak.v2
   # production is read-only: only the @read-only scenarios run (itsme®, eID); the rest are skipped with the reason
   phase "reference stack poses as production (itsme, eID identity providers; no restart)" \
     $BIN/uat stack up --mail mailpit --profile prod

@@ -8,9 +8,11 @@ from pages.keycloak.base import DEFAULT_TIMEOUT_MS, KeycloakPage
 
 
 class InfoPage(KeycloakPage):
-    """A message, and sometimes a link onwards (proceed with the actions, or back to the application)."""
+    """A message, and sometimes a link onwards (proceed with the actions, or back to the application); the
+    same base template in every theme."""
 
     PAGE_ID = "login-info"
+    SIGNATURE = "#kc-info-message .instruction"  # the sign-out confirmation has an empty #kc-info-message
 
     def __init__(self, page: Page, timeout_ms: float = DEFAULT_TIMEOUT_MS) -> None:
         super().__init__(page, timeout_ms)

@@ -7,24 +7,29 @@ import re
 
 from playwright.sync_api import Locator, Page
 
-from pages.keycloak.base import DEFAULT_TIMEOUT_MS, KeycloakPage, SecretText, _plain
+from pages.keycloak.base import DEFAULT_TIMEOUT_MS, KeycloakPage, SecretText, _plain, submit_of
 from support.secrets import Secret, register_totp_secret
 
 
 class TotpSetupPage(KeycloakPage):
-    """`login-login-config-totp`: scan the QR code (or read the key), then prove it with a code."""
+    """`login-login-config-totp`: scan the QR code (or read the key), then prove it with a code.
+
+    Every theme renders this screen from the same template (base's, or keycloak.v2's copy with the same ids)."""
 
     PAGE_ID = "login-login-config-totp"
+    SIGNATURE = "input[name=totpSecret]"
+    GUIDE_STEP = 'user guide 1.1 step 2 "OTP" (the app set up as in 1.2)'
 
     def __init__(self, page: Page, timeout_ms: float = DEFAULT_TIMEOUT_MS) -> None:
         super().__init__(page, timeout_ms)
         self.qr_code = page.locator("#kc-totp-secret-qr-code")
         self.manual_key = page.locator("#kc-totp-secret-key")
-        self.code_input = page.locator("#totp")
-        self.device_name_input = page.locator("#userLabel")
-        self.code_error = page.locator("#input-error-otp-code")
+        self.code_input = page.locator("input[name=totp]")
+        self.device_name_input = page.locator("input[name=userLabel]")
+        # a wrong code fills the slot `input-error-otp-code` (a missing device name `input-error-otp-label`)
+        self.code_error = self.refusal
         self._unable_to_scan = page.locator("#mode-manual")
-        self._submit = page.locator("#saveTOTPBtn")
+        self._submit = page.locator(submit_of("form#kc-totp-settings-form"))
 
     def secret_locators(self) -> list[Locator]:
         return [*super().secret_locators(), self.qr_code, self.manual_key, self.code_input]
