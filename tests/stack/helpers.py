@@ -485,7 +485,8 @@ def browser_sign_in(page: Page, user: StackUser, codes: CodeSource, new_password
             assert new_password, "Keycloak asks for a new password but the test gave none"
             page.locator("#password-new").fill(new_password)
             page.locator("#password-confirm").fill(new_password)
-            page.locator("#kc-submit").click()
+            # the form's own submit: the PatternFly 4 `keycloak` theme gives it no id
+            page.locator("form#kc-passwd-update-form [type=submit]:not([name=cancel-aia])").click()
             user.password = new_password
         else:
             raise AssertionError(f"unexpected Keycloak page {current!r} at {page.url}")
