@@ -16,7 +16,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from cli.scan_artifacts import exit_on_termination
+from cli.scan_artifacts import add_clean_marker_option, exit_on_termination
 from support.leaks import scan as artifact_scan
 from support.leaks.detectors import DetectorError, detectors, mask_shapes
 from support.paths import ALLURE_CONFIG, JUNIT, PYPROJECT, RESULTS, SUMMARY
@@ -385,8 +385,12 @@ def main(argv: list[str] | None = None, environ: Mapping[str, str] | None = None
         help="what the scan reads (default: reports/ test-results/ .stack/logs/)",
     )
     parser.add_argument("--keep-secrets", action="store_true", help="keep the run's recorded secrets after the scan")
+    add_clean_marker_option(parser)
     parser.add_argument("--today", type=date.fromisoformat, default=None, help=argparse.SUPPRESS)  # tests only
     args = parser.parse_args(argv)
+    if not args.no_scan:
+        exit_on_termination()
+        artifact_scan.withdraw_verdict(args.clean_marker)  # whatever happens next, an old verdict publishes nothing
 
     has_results = args.results.is_dir() and any(args.results.glob("*-result.json"))
     if not has_results and not args.junit.exists():
@@ -398,11 +402,9 @@ def main(argv: list[str] | None = None, environ: Mapping[str, str] | None = None
     known = artifact_scan.load_run_secrets(secrets_dir) + artifact_scan.environment_secrets(environ)
     scan = None
     if not args.no_scan:
-        exit_on_termination()
-        artifact_scan.withdraw_verdict()
         scan_paths = args.scan_path or list(artifact_scan.DEFAULT_PATHS)
         scan = artifact_scan.run_scan(scan_paths, environ, secrets_dir, forget=not args.keep_secrets)
-        artifact_scan.record_verdict(scan)
+        artifact_scan.record_verdict(scan, args.clean_marker)
     gate_settings = GateSettings(min_scenarios=args.min_scenarios, allow_flaky=args.allow_flaky)
     verdict = judge(scenarios, junit_failures, gate_settings, args.today or date.today(), scan)
     summary = render_summary(verdict, load_category_rules(ALLURE_CONFIG), mask=_masker(known, environ))

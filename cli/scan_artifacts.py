@@ -25,6 +25,16 @@ def exit_on_termination() -> None:
     signal.signal(signal.SIGTERM, stop)
 
 
+def add_clean_marker_option(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--clean-marker",
+        type=Path,
+        default=SCAN_CLEAN,
+        help=f"written only after a clean scan, deleted before every scan; CI publishes only when it is there "
+        f"(default {shown(SCAN_CLEAN)})",
+    )
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(
         prog="uat scan-artifacts",
@@ -36,11 +46,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--secrets-dir", type=Path, help=f"the run's recorded secrets (default ${RUN_SECRETS_ENV} "
                         f"or {shown(RUN_SECRETS)})")  # fmt: skip
     parser.add_argument("--keep-secrets", action="store_true", help="do not delete the recorded secrets after the scan")
+    add_clean_marker_option(parser)
     args = parser.parse_args(argv)
     exit_on_termination()
-    withdraw_verdict()
+    withdraw_verdict(args.clean_marker)
     outcome = run_scan(args.paths or list(DEFAULT_PATHS), os.environ, args.secrets_dir, forget=not args.keep_secrets)
-    record_verdict(outcome)
+    record_verdict(outcome, args.clean_marker)
     print(describe_outcome(outcome))
     if outcome.problem:
         return 2

@@ -84,9 +84,11 @@ def _base64_cores(encode: Callable[[bytes], bytes]) -> Callable[[bytes], Iterato
 
 # ---- quoted-printable (e-mail bodies) ----------------------------------------------------------------------------
 def _quoted_printable(value: bytes) -> Iterator[bytes]:
-    yield binascii.b2a_qp(value, quotetabs=False, istext=True, header=False)
-    yield binascii.b2a_qp(value, quotetabs=True, istext=True, header=False)
-    yield binascii.b2a_qp(value, quotetabs=False, istext=True, header=True)  # encoded-word headers: space as _
+    for options in ({"quotetabs": False}, {"quotetabs": True}, {"header": True}):  # header: encoded words, space as _
+        # at the end of a line a trailing space is written =20, inside a line as it is; no soft line breaks (=\n):
+        # the scan decodes a quoted-printable body before it searches
+        for encoded in (binascii.b2a_qp(value, **options), binascii.b2a_qp(value + b"x", **options)[:-1]):
+            yield encoded.replace(b"=\r\n", b"").replace(b"=\n", b"")
 
 
 # ---- HTML and XML entities, as each producer writes them ---------------------------------------------------------
@@ -101,10 +103,18 @@ _ENTITY_STYLES: tuple[dict[str, str], ...] = (
 )
 
 
+_NON_ASCII_REFERENCES: tuple[Callable[[str], str], ...] = (
+    lambda char: char,  # UTF-8 documents keep it
+    lambda char: f"&#{ord(char)};",  # an ASCII serialiser (ElementTree's default, junit.xml): &#233;
+    lambda char: f"&#x{ord(char):x};",  # &#xe9;
+)
+
+
 def _html_entities(value: bytes) -> Iterator[bytes]:
     text = value.decode("utf-8")
     for style in _ENTITY_STYLES:
-        yield "".join(style.get(char, char) for char in text).encode("utf-8")
+        for reference in _NON_ASCII_REFERENCES:
+            yield "".join(style.get(char) or (reference(char) if ord(char) > 127 else char) for char in text).encode()
 
 
 # ---- JSON string escapes -----------------------------------------------------------------------------------------

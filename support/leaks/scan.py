@@ -23,7 +23,7 @@ from support.leaks.detectors import Detector, DetectorError, detectors, find_sha
 from support.leaks.encodings import ENCODINGS, encoded_forms
 from support.leaks.pictures import image_format, qr_texts
 from support.leaks.search import Needle, Needles
-from support.paths import PROJECT_ROOT, REPORTS, SCAN_CLEAN, STACK_STATE, TEST_RESULTS
+from support.paths import PROJECT_ROOT, REPORTS, STACK_STATE, TEST_RESULTS
 from support.reporting.run_secrets import remove_run_secrets, run_secrets_dir
 from support.secrets import MIN_REGISTERED_LENGTH, totp_key_forms
 
@@ -172,7 +172,8 @@ class Scanner:
         return findings
 
     def _search(self, data: bytes, location: str) -> list[Finding]:
-        findings, spans = [], []
+        findings: list[Finding] = []
+        spans: list[tuple[int, int]] = []
         for needle, offset, count in self.needles.occurrences(data):
             if any(start <= offset < end for start, end in spans):
                 continue  # the same spot already reported as a longer form
@@ -351,15 +352,15 @@ def describe_outcome(outcome: ScanOutcome) -> str:
     return "\n".join(lines)
 
 
-def record_verdict(outcome: ScanOutcome, marker: Path = SCAN_CLEAN) -> None:
-    """Leave `marker` (reports/scan-clean.txt) only after a clean scan: CI publishes the evidence only when it is
-    there, so a scan that found a secret, could not run, or never ran publishes nothing but the summary."""
+def record_verdict(outcome: ScanOutcome, marker: Path) -> None:
+    """Leave `marker` (default reports/scan-clean.txt) only after a clean scan: CI publishes the evidence only when
+    it is there, so a scan that found a secret, could not run, or never ran publishes nothing but the summary."""
     marker.unlink(missing_ok=True)
     if outcome.clean:
         marker.parent.mkdir(parents=True, exist_ok=True)
         marker.write_text(describe_outcome(outcome) + "\n", encoding="utf-8")
 
 
-def withdraw_verdict(marker: Path = SCAN_CLEAN) -> None:
+def withdraw_verdict(marker: Path) -> None:
     """Forget the previous scan's verdict before anything new is scanned (a stale marker would publish)."""
     marker.unlink(missing_ok=True)
