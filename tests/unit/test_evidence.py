@@ -15,9 +15,8 @@ from pathlib import Path
 import pytest
 import segno
 from PIL import Image
-from playwright.sync_api import Browser, Page, Route, sync_playwright
+from playwright.sync_api import Browser, Page, Route
 
-from support.browser import launch_args
 from support.evidence.cookies import register_trace_cookies
 from support.evidence.page_html import page_html_without_secrets, scrub_html
 from support.evidence.traces import scrub_trace
@@ -64,14 +63,6 @@ SCREENS = {
     ),
     ("GET", "/done"): _screen("Your applications", "<p>FAMHP Connect</p><p>VAMREG</p>"),
 }  # fmt: skip
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Browser]:
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(**launch_args())
-        yield browser
-        browser.close()
 
 
 @pytest.fixture

@@ -16,9 +16,8 @@ from urllib.parse import quote, quote_plus
 
 import markupsafe
 import pytest
-from playwright.sync_api import Browser, Page, Route, sync_playwright
+from playwright.sync_api import Browser, Page, Route
 
-from support.browser import launch_args
 from support.leaks.encodings import ENCODINGS, MIN_DERIVED_LENGTH, encoded_forms
 
 # every printable ASCII character, a space, and characters outside ASCII (two and four UTF-8 bytes)
@@ -35,15 +34,7 @@ def contains_a_form(text: bytes, value: str | bytes) -> bool:
     return any(form in text for form in forms(value))
 
 
-# ---- Chromium, the browser the suite drives ----------------------------------------------------------------------
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Browser]:
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(**launch_args())
-        yield browser
-        browser.close()
-
-
+# ---- Chromium, the browser the suite drives (pytest-playwright's `browser`, with the suite's launch options) ------
 @pytest.fixture
 def page(browser: Browser) -> Iterator[Page]:
     """A new page: a document keeps the character set it was made with, and a form posts in it."""

@@ -11,9 +11,12 @@ import gzip
 import html
 import io
 import json
+import os
 import quopri
 import re
 import secrets as std_secrets
+import signal
+import stat
 import zipfile
 from collections.abc import Callable, Iterator
 from email.message import EmailMessage
@@ -302,7 +305,19 @@ def test_ci_credentials_in_the_environment_are_looked_for_too(tmp_path: Path) ->
     assert origins == {"$UAT_ORG_ADMIN_PASSWORD", "$UAT_ORG_ADMIN_TOTP_SECRET", "raw key of $UAT_ORG_ADMIN_TOTP_SECRET"}
 
 
-# ---- the recorded secrets are deleted however the scan ends ----------------------------------------------------------
+# ---- the recorded secrets: private, and deleted however the scan ends -----------------------------------------------
+def test_the_recorded_secrets_are_private_even_in_a_folder_that_was_not(tmp_path: Path) -> None:
+    folder = tmp_path / "run-secrets"
+    folder.mkdir(mode=0o755)
+    os.chmod(folder, 0o755)
+    forget_all_secrets()
+    Secret(PASSWORD)
+    recorder = RunSecretsRecorder(folder, "gw1")
+    recorder.record()
+    forget_all_secrets()
+    assert stat.S_IMODE(folder.stat().st_mode) == 0o700 and stat.S_IMODE(recorder.path.stat().st_mode) == 0o600
+
+
 def _failing_scan(error: BaseException) -> Callable[..., object]:
     def scan_paths(self: Scanner, paths: object) -> object:
         raise error
@@ -325,9 +340,6 @@ def test_the_recorded_secrets_are_deleted_when_the_scan_is_terminated(
     tmp_path: Path, run_secrets: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """A cancelled CI job sends SIGTERM: `uat scan-artifacts` turns it into a normal exit that cleans up."""
-    import os
-    import signal
-
     (tmp_path / "a.txt").write_text("x")
     previous = signal.getsignal(signal.SIGTERM)
 
