@@ -16,7 +16,7 @@ import re
 import time
 import zipfile
 from collections.abc import Iterable, Iterator, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from support.leaks.detectors import Detector, DetectorError, detectors, find_shapes
@@ -32,6 +32,7 @@ DEFAULT_PATHS = (REPORTS, TEST_RESULTS, STACK_STATE / "logs")
 # CI passes credentials as UAT_* variables; the scan looks for them even when the run died before recording them.
 SECRET_VARIABLE = re.compile(r"^UAT_\w*(PASSWORD|SECRET|TOKEN|API_KEY)$")
 MAX_NESTING = 4  # zip in base64 in html, and so on
+_REPEATS_FROM = 4096  # contents this long are scanned once however often they occur
 # Base64 runs decoded and scanned like files: long ones (attachments of the one-file report, data: images, MIME
 # bodies with their lines joined, zips), standard or URL-safe. A secret inside a shorter run is found without decoding,
 # by the base64 forms of support.leaks.encodings; decoding every short run would decode every word of a stylesheet.
@@ -81,6 +82,7 @@ class ScanStats:
     archive_members: int = 0
     decoded_blobs: int = 0
     images: int = 0  # pictures decoded with the QR reader, each distinct picture once
+    repeats: int = 0  # files, members and blobs with content already scanned (their findings are repeated)
     qr_codes: int = 0
     seconds: float = 0.0
     image_seconds: float = 0.0
@@ -125,14 +127,16 @@ def needles_for(secrets: Iterable[KnownSecret]) -> Needles:
 
 # ---- scanning --------------------------------------------------------------------------------------------------------
 class Scanner:
-    """One scan: the needles and detectors, what was read, and the QR codes of each distinct picture (the Allure
-    report repeats every screenshot of the results, the one-file report once more in base64)."""
+    """One scan: the needles and detectors, what was read, and what each distinct content held. A run repeats most
+    of its bytes: a trace is in test-results/, attached in the Allure results, copied into the report folder and
+    base64-encoded into the one-file report; each content is scanned once and its findings repeated for its copies."""
 
     def __init__(self, needles: Needles, found_by: tuple[Detector, ...] = ()) -> None:
         self.needles = needles
         self.detectors = found_by
         self.stats = ScanStats()
         self._qr_cache: dict[bytes, list[str]] = {}
+        self._scanned: dict[bytes, tuple[str, list[Finding], int]] = {}  # sha1: first location, findings, depth
 
     def scan_paths(self, paths: Iterable[Path]) -> list[Finding]:
         started = time.perf_counter()
@@ -150,6 +154,19 @@ class Scanner:
         return findings
 
     def scan_bytes(self, data: bytes, location: str, depth: int = 0) -> list[Finding]:
+        if len(data) < _REPEATS_FROM:
+            return self._scan_content(data, location, depth)
+        key = hashlib.sha1(data).digest()
+        earlier = self._scanned.get(key)
+        if earlier is not None and earlier[2] <= depth:  # scanned before, at least as deep into its nesting
+            self.stats.repeats += 1
+            first, findings, _ = earlier
+            return [replace(finding, location=location + finding.location[len(first) :]) for finding in findings]
+        findings = self._scan_content(data, location, depth)
+        self._scanned[key] = (location, findings, depth)
+        return findings
+
+    def _scan_content(self, data: bytes, location: str, depth: int) -> list[Finding]:
         findings = self._search(data, location)
         if depth >= MAX_NESTING:
             return findings
@@ -328,7 +345,8 @@ def describe_outcome(outcome: ScanOutcome) -> str:
     megabytes = stats.bytes / 1_048_576
     lines = [
         f"artifact scan of {where}: {stats.files} files ({megabytes:.1f} MB), {stats.archive_members} archive "
-        f"members, {stats.decoded_blobs} base64 blobs, {stats.images} images decoded ({stats.qr_codes} QR codes)",
+        f"members, {stats.decoded_blobs} base64 blobs, {stats.images} images decoded ({stats.qr_codes} QR codes); "
+        f"{stats.repeats} repeated contents scanned once",
         f"  looked for {len(outcome.secrets)} secret values in {len(ENCODINGS)} encodings ({outcome.forms} forms) "
         f"and {outcome.detectors} shape detectors",
     ]

@@ -247,6 +247,23 @@ def test_each_picture_is_decoded_once(tmp_path: Path, run_secrets: Path) -> None
     assert (scanner.stats.files, scanner.stats.images, scanner.stats.qr_codes) == (3, 1, 1)
 
 
+def test_a_content_met_again_is_scanned_once_and_reported_at_each_copy(tmp_path: Path, run_secrets: Path) -> None:
+    """A trace is in test-results/, in the Allure results, in the report folder and base64 in the one-file report."""
+    trace = _zip({"trace.trace": b"x" * 5000 + b'{"value":"' + API_KEY.encode() + b'"}'})
+    (tmp_path / "a").mkdir()
+    (tmp_path / "a" / "trace.zip").write_bytes(trace)
+    (tmp_path / "copy.zip").write_bytes(trace)
+    (tmp_path / "single.html").write_bytes(b'd("t.zip","' + base64.b64encode(trace) + b'")')
+    scanner = Scanner(needles_for([KnownSecret(API_KEY.encode(), "test")]))
+    locations = [finding.location for finding in scanner.scan_paths([tmp_path])]
+    assert [location.split(str(tmp_path) + "/", 1)[1] for location in locations] == [
+        "a/trace.zip!trace.trace",
+        "copy.zip!trace.trace",
+        "single.html!base64@11!trace.trace",
+    ]
+    assert scanner.stats.repeats == 2  # the member, met twice more (the small zips around it are read again)
+
+
 # ---- the command -----------------------------------------------------------------------------------------------------
 def test_findings_never_show_the_secret(tmp_path: Path, run_secrets: Path, capsys: pytest.CaptureFixture[str]) -> None:
     (tmp_path / "reports").mkdir()
