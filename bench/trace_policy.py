@@ -16,6 +16,7 @@ Needs a running stack (any ports: the suite finds it through `uat stack status -
 from __future__ import annotations
 
 import argparse
+import os
 import re
 import resource
 import subprocess
@@ -41,7 +42,9 @@ def run_once(variant: str, output: Path) -> dict[str, object]:
     ]  # fmt: skip
     before = resource.getrusage(resource.RUSAGE_CHILDREN)
     started = time.perf_counter()
-    done = subprocess.run(command, cwd=PROJECT_ROOT, capture_output=True, text=True, timeout=RUN_TIMEOUT_S)
+    # the run's recorded secrets go to the bench's temporary folder, deleted with it
+    env = {**os.environ, "UAT_RUN_SECRETS_DIR": str(output / "run-secrets")}
+    done = subprocess.run(command, cwd=PROJECT_ROOT, env=env, capture_output=True, text=True, timeout=RUN_TIMEOUT_S)
     wall = time.perf_counter() - started
     after = resource.getrusage(resource.RUSAGE_CHILDREN)
     if done.returncode != 0:

@@ -39,9 +39,10 @@ class TraceScrub:
     secret_screens: int = 0  # documents that showed a secret
 
     def describe(self) -> str:
+        screens = f"{self.secret_screens} screen{'s' if self.secret_screens != 1 else ''} showed a secret"
         return (
             f"{self.replaced} secret occurrences masked, {self.pictures} QR pictures and {self.frames} of "
-            f"{self.frames_total} screencast frames blanked ({self.secret_screens} screens showed a secret)"
+            f"{self.frames_total} screencast frames blanked ({screens})"
         )
 
 
