@@ -19,6 +19,7 @@ pytest_plugins = [
     "fixtures.mail",
     "fixtures.api_keys",
     "fixtures.evidence",
+    "fixtures.masking",
     "fixtures.reporting",
     "steps.invitation",
     "steps.onboarding",

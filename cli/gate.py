@@ -16,8 +16,11 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from cli import scan_artifacts
+from cli.scan_artifacts import add_clean_marker_option, exit_on_termination
+from support.leaks import scan as artifact_scan
+from support.leaks.detectors import DetectorError, detectors, mask_shapes
 from support.paths import ALLURE_CONFIG, JUNIT, PYPROJECT, RESULTS, SUMMARY
+from support.reporting.run_secrets import run_secrets_dir
 from support.reporting.tags import OWNER_LABEL, QUARANTINE_LABEL
 
 BAD_STATUSES = ("failed", "broken", "unknown")
@@ -240,7 +243,7 @@ def judge(
     junit_failures: list[JunitFailure],
     settings: GateSettings,
     today: date,
-    scan: scan_artifacts.ScanOutcome | None = None,
+    scan: artifact_scan.ScanOutcome | None = None,
 ) -> Verdict:
     verdict = Verdict(scenarios)
     for scenario in scenarios:
@@ -288,7 +291,7 @@ def judge(
             + ", ".join(failure.test for failure in verdict.junit_only[:5])
         )
     if scan is not None:
-        verdict.scan_report = scan_artifacts.describe_outcome(scan)
+        verdict.scan_report = artifact_scan.describe_outcome(scan)
         if scan.problem:
             verdict.reasons.append(f"the artifact scan could not run: {scan.problem}")
         elif scan.findings:
@@ -376,11 +379,18 @@ def main(argv: list[str] | None = None, environ: Mapping[str, str] | None = None
     parser.add_argument("--summary", type=Path, default=SUMMARY, help="Markdown summary file (%(default)s)")
     parser.add_argument("--no-scan", action="store_true", help="skip the artifact scan (run it separately)")
     parser.add_argument(
-        "--scan-path", type=Path, action="append", help="what the scan reads (default: reports/ test-results/)"
+        "--scan-path",
+        type=Path,
+        action="append",
+        help="what the scan reads (default: reports/ test-results/ .stack/logs/)",
     )
     parser.add_argument("--keep-secrets", action="store_true", help="keep the run's recorded secrets after the scan")
+    add_clean_marker_option(parser)
     parser.add_argument("--today", type=date.fromisoformat, default=None, help=argparse.SUPPRESS)  # tests only
     args = parser.parse_args(argv)
+    if not args.no_scan:
+        exit_on_termination()
+        artifact_scan.withdraw_verdict(args.clean_marker)  # whatever happens next, an old verdict publishes nothing
 
     has_results = args.results.is_dir() and any(args.results.glob("*-result.json"))
     if not has_results and not args.junit.exists():
@@ -388,15 +398,16 @@ def main(argv: list[str] | None = None, environ: Mapping[str, str] | None = None
         return 2
     scenarios = load_scenarios(args.results) if args.results.is_dir() else []
     junit_failures = load_junit_failures(args.junit)
-    secrets_dir = scan_artifacts.run_secrets_dir(environ)
-    known = scan_artifacts.load_run_secrets(secrets_dir) + scan_artifacts.environment_secrets(environ)
+    secrets_dir = run_secrets_dir(environ)
+    known = artifact_scan.load_run_secrets(secrets_dir) + artifact_scan.environment_secrets(environ)
     scan = None
     if not args.no_scan:
-        scan_paths = args.scan_path or list(scan_artifacts.DEFAULT_PATHS)
-        scan = scan_artifacts.run_scan(scan_paths, environ, secrets_dir, forget=not args.keep_secrets)
+        scan_paths = args.scan_path or list(artifact_scan.DEFAULT_PATHS)
+        scan = artifact_scan.run_scan(scan_paths, environ, secrets_dir, forget=not args.keep_secrets)
+        artifact_scan.record_verdict(scan, args.clean_marker)
     gate_settings = GateSettings(min_scenarios=args.min_scenarios, allow_flaky=args.allow_flaky)
     verdict = judge(scenarios, junit_failures, gate_settings, args.today or date.today(), scan)
-    summary = render_summary(verdict, load_category_rules(ALLURE_CONFIG), mask=_masker(known))
+    summary = render_summary(verdict, load_category_rules(ALLURE_CONFIG), mask=_masker(known, environ))
     args.summary.parent.mkdir(parents=True, exist_ok=True)
     args.summary.write_text(summary, encoding="utf-8")
     step_summary = environ.get("GITHUB_STEP_SUMMARY")
@@ -408,12 +419,20 @@ def main(argv: list[str] | None = None, environ: Mapping[str, str] | None = None
     return 0 if verdict.passed else 1
 
 
-def _masker(secrets: list[scan_artifacts.KnownSecret]) -> Any:
-    texts = sorted(
-        {secret.value.decode("utf-8", "ignore") for secret in secrets if len(secret.value) >= 4}, key=len, reverse=True
-    )
-    pattern = re.compile("|".join(re.escape(text) for text in texts if text)) if texts else None
-    return (lambda text: pattern.sub("***", text)) if pattern else (lambda text: text)
+def _masker(secrets: list[artifact_scan.KnownSecret], environ: Mapping[str, str]) -> Any:
+    """The summary quotes failure messages: every known secret masked there, in every encoding the scan knows, and
+    every value shaped like a secret."""
+    needles = artifact_scan.needles_for(secrets)
+    try:
+        shapes = detectors(environ)
+    except DetectorError:
+        shapes = detectors({})
+
+    def mask(text: str) -> str:
+        data, _ = needles.replace(text.encode("utf-8"), b"***")
+        return mask_shapes(data, shapes, b"***")[0].decode("utf-8", "replace")
+
+    return mask
 
 
 if __name__ == "__main__":

@@ -26,7 +26,8 @@ uat — FAMHP IAM External Portal UAT suite
   uat gate [--min-scenarios N] [--allow-flaky]
                              release or not: exit 1 on a failure, a flaky result, too few scenarios, an expired
                              quarantine or a secret in the artifacts; writes reports/summary.md
-  uat scan-artifacts [paths] fail when a secret of the run appears in reports/ or test-results/
+  uat scan-artifacts [paths] fail when a secret of the run (in any encoding, or in a QR code) or an API key or
+                             otpauth:// URI appears in reports/, test-results/ or .stack/logs/
   uat doctor                 check the configuration and that every target URL, the mailbox and the realm answer
 
 Configuration: UAT_* environment variables > .env > environments/<UAT_PROFILE>.toml (default: local,
