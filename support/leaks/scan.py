@@ -19,6 +19,7 @@ from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
+from support.leaks.blobs import base64_runs, decode_base64, looks_textual
 from support.leaks.detectors import Detector, DetectorError, detectors, find_shapes
 from support.leaks.encodings import ENCODINGS, encoded_forms
 from support.leaks.pictures import image_format, qr_texts
@@ -33,15 +34,7 @@ DEFAULT_PATHS = (REPORTS, TEST_RESULTS, STACK_STATE / "logs")
 SECRET_VARIABLE = re.compile(r"^UAT_\w*(PASSWORD|SECRET|TOKEN|API_KEY)$")
 MAX_NESTING = 4  # zip in base64 in html, and so on
 _REPEATS_FROM = 4096  # contents this long are scanned once however often they occur
-# Base64 runs decoded and scanned like files: long ones (attachments of the one-file report, data: images, MIME
-# bodies with their lines joined, zips), standard or URL-safe. A secret inside a shorter run is found without decoding,
-# by the base64 forms of support.leaks.encodings; decoding every short run would decode every word of a stylesheet.
-MIN_DECODED_RUN = 64
-_BASE64_RUN = re.compile(rb"[A-Za-z0-9+/_-]{%d,}={0,2}(?:\r?\n[A-Za-z0-9+/_-]{4,}={0,2})*" % MIN_DECODED_RUN)
-_UPPER = re.compile(rb"[A-Z]")
-_LOWER = re.compile(rb"[a-z]")
 _QUOTED_PRINTABLE = re.compile(rb"=\r?\n|quoted-printable", re.IGNORECASE)
-_TEXT_SUFFIXES = {".html", ".htm", ".js", ".json", ".jsonl", ".txt", ".xml", ".csv", ".md", ".log", ".trace", ".eml"}
 _FINGERPRINT_KEY = os.urandom(16)
 
 
@@ -182,7 +175,7 @@ class Scanner:
                 findings += self.scan_bytes(gzip.decompress(data), f"{location}!gunzip", depth + 1)
             except (OSError, EOFError):
                 self.stats.unreadable.append(f"{location} (broken gzip)")
-        if _looks_textual(location, data):
+        if looks_textual(location, data):
             findings += self._scan_base64_blobs(data, location, depth)
             if _QUOTED_PRINTABLE.search(data):
                 found = {finding.secret for finding in findings}
@@ -242,48 +235,13 @@ class Scanner:
         """The one-file Allure report carries every attachment base64-encoded in its HTML, pages carry data: images,
         mails carry MIME-wrapped attachments; each blob is decoded and scanned like a file."""
         findings = []
-        for match in _base64_runs(data):
-            decoded = _decode_base64(match.group())
+        for match in base64_runs(data):
+            decoded = decode_base64(match.group())
             if decoded is None or len(decoded) < MIN_REGISTERED_LENGTH:
                 continue
             self.stats.decoded_blobs += 1
             findings += self.scan_bytes(decoded, f"{location}!base64@{match.start()}", depth + 1)
         return findings
-
-
-def _base64_runs(data: bytes) -> Iterator[re.Match[bytes]]:
-    for match in _BASE64_RUN.finditer(data):
-        if _plausible_base64(match.group()):
-            yield match
-
-
-def _plausible_base64(run: bytes) -> bool:
-    """Base64 of 48 bytes or more has upper- and lower-case letters (but for a chance of 1 in 10^14), uses one
-    alphabet, and has few - or _ (1 in 32 characters on average); paths, hex digests and CSS custom properties
-    (--pf-v5-c-button--hover--Color) are not decoded."""
-    if _UPPER.search(run) is None or _LOWER.search(run) is None:
-        return False
-    url_safe = run.count(b"-") + run.count(b"_")
-    return url_safe == 0 or (b"+" not in run and b"/" not in run and url_safe * 8 <= len(run))
-
-
-def _decode_base64(blob: bytes) -> bytes | None:
-    compact = re.sub(rb"\s+", b"", blob).rstrip(b"=")
-    if len(compact) % 4 == 1:
-        return None
-    padded = compact + b"=" * (-len(compact) % 4)
-    try:
-        if b"-" in compact or b"_" in compact:
-            return base64.b64decode(padded.replace(b"-", b"+").replace(b"_", b"/"), validate=True)
-        return base64.b64decode(padded, validate=True)
-    except (binascii.Error, ValueError):
-        return None
-
-
-def _looks_textual(location: str, data: bytes) -> bool:
-    name = location.rsplit("!", 1)[-1].rsplit("/", 1)[-1]
-    suffix = "." + name.rsplit(".", 1)[-1].lower() if "." in name else ""
-    return suffix in _TEXT_SUFFIXES or (bool(data) and b"\x00" not in data[:1024])
 
 
 def iter_files(paths: Iterable[Path]) -> Iterator[Path]:
