@@ -12,7 +12,7 @@ from collections.abc import Callable
 from stack.apps.skins import DEFAULT_SKIN, SKIN_VARIABLE, SKINS
 from stack.errors import StackError
 from stack.login_themes import DEFAULT_LOGIN_THEME, PLANTED_DEFECTS, known_login_themes
-from stack.manager import ReferenceStack
+from stack.manager import DEFAULT_START_TIMEOUT_S, ReferenceStack
 from stack.settings import MAIL_BACKENDS, PROFILES
 
 
@@ -65,7 +65,13 @@ def build_parser(prog: str = "uat stack") -> argparse.ArgumentParser:
         "`uat stack skin NAME`",
     )
     up.add_argument("--fresh", action="store_true", help="start from empty databases (realm re-imported)")
-    up.add_argument("--timeout", type=float, default=240, help="seconds to wait for health (default 240)")
+    up.add_argument(
+        "--timeout",
+        type=float,
+        default=DEFAULT_START_TIMEOUT_S,
+        help=f"seconds to wait for health (default {DEFAULT_START_TIMEOUT_S:.0f}: a first start creates Keycloak's "
+        "database)",
+    )
     sub.add_parser("down", help="stop every process this checkout's stack started, and nothing else")
     status = sub.add_parser("status", help="what runs where")
     status.add_argument(

@@ -43,6 +43,8 @@ from stack.settings import (
 )
 
 Log = Callable[[str], None]
+# a first start creates Keycloak's database and imports the realm: minutes on a busy 2-core machine
+DEFAULT_START_TIMEOUT_S = 600
 
 
 def _say(message: str) -> None:
@@ -268,13 +270,23 @@ class ReferenceStack:
         realm_file.write_text(realm_json)
         realm_file.chmod(0o600)
         stamp = self.dir / "keycloak" / "realm.sha256"
+        db = home / "data" / "h2"
+        # a start stopped while Keycloak created its database (a timeout, a kill) leaves it half migrated
+        if self._initialising_marker.exists() and db.exists():
+            self.log("the last start never finished creating Keycloak's database: starting on an empty one")
+            shutil.rmtree(db)
         # import is create-only: a changed realm (or --fresh) needs an empty database, never a stale realm
         if fresh or not stamp.exists() or stamp.read_text() != fingerprint(realm_json):
-            db = home / "data" / "h2"
             if db.exists():
                 self.log("realm changed (or --fresh): starting Keycloak on an empty database")
                 shutil.rmtree(db)
             stamp.write_text(fingerprint(realm_json))
+        if not db.exists():
+            self._initialising_marker.touch()  # removed once Keycloak is healthy
+
+    @property
+    def _initialising_marker(self) -> Path:
+        return self.dir / "keycloak" / "database.initialising"
 
     def _prepare_apps(self, apps_dir: Path, fresh: bool) -> None:
         apps_dir.mkdir(parents=True, exist_ok=True)
@@ -291,7 +303,7 @@ class ReferenceStack:
         mail: str = "mailpit",
         profile: str = "local",
         fresh: bool = False,
-        timeout_s: float = 240,
+        timeout_s: float = DEFAULT_START_TIMEOUT_S,
         theme: str = DEFAULT_LOGIN_THEME,
         plant: tuple[str, ...] = (),
         skin: str = DEFAULT_SKIN,
@@ -348,6 +360,7 @@ class ReferenceStack:
                             [s.health for s in services if s.name != "apps"], launched, timeout_s, self.log
                         )
                     )
+                    self._initialising_marker.unlink(missing_ok=True)  # Keycloak's database is complete
                 launched[service.name] = self._launch(service)
                 self._save(mail, profile, services, launched, theme, planted, skin)
             pending = [s.health for s in services if s.name not in timings]
