@@ -18,6 +18,7 @@ pytest_plugins = [
     "fixtures.users",
     "fixtures.mail",
     "fixtures.api_keys",
+    "fixtures.accessibility",
     "fixtures.evidence",
     "fixtures.masking",
     "fixtures.reporting",
@@ -28,6 +29,7 @@ pytest_plugins = [
     "steps.vamreg",
     "steps.production",
     "steps.api_keys",
+    "steps.accessibility",
 ]
 
 
