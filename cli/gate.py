@@ -17,10 +17,10 @@ from pathlib import Path
 from typing import Any
 
 from cli.scan_artifacts import add_clean_marker_option, exit_on_termination
-from support.leaks import scan as artifact_scan
-from support.leaks.detectors import DetectorError, detectors, mask_shapes
 from support.accessibility.record import AccessibilityRecord, load_record
 from support.accessibility.report import line as violation_line
+from support.leaks import scan as artifact_scan
+from support.leaks.detectors import DetectorError, detectors, mask_shapes
 from support.paths import ALLURE_CONFIG, JUNIT, PYPROJECT, RESULTS, SUMMARY
 from support.reporting.run_secrets import run_secrets_dir
 from support.reporting.tags import OWNER_LABEL, QUARANTINE_LABEL

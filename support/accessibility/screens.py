@@ -7,18 +7,25 @@ import re
 from dataclasses import dataclass, field
 from urllib.parse import urlsplit
 
+from playwright.sync_api import Error as PlaywrightError
 from playwright.sync_api import Page
 
-from pages.keycloak import current_page_id
 from support.accessibility.axe import Violation
 
 _CHANGING_PART = re.compile(r"/(?:\d+|[0-9a-f]{8}-[0-9a-f-]{27,}|[A-Za-z0-9_-]{24,})(?=/|$)")
 
 
+def keycloak_screen_name(page_id: str) -> str:
+    return f"keycloak:{page_id}"
+
+
 def screen_name(page: Page) -> str:
-    page_id = current_page_id(page, timeout_ms=1_000)
+    try:
+        page_id = page.locator("body").get_attribute("data-page-id", timeout=1_000)
+    except PlaywrightError:
+        page_id = None
     if page_id:
-        return f"keycloak:{page_id}"
+        return keycloak_screen_name(page_id)
     path = urlsplit(page.url).path.rstrip("/") or "/"
     return _CHANGING_PART.sub("/{id}", path)
 
