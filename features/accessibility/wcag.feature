@@ -32,3 +32,9 @@ Feature: The journey meets WCAG 2.1 AA
     And they sign in with e-mail, password and a one-time code
     Then VAMREG opens for that user and their organisation
     And every screen they saw meets WCAG 2.1 AA, apart from the known violations of the baseline
+
+  Scenario: An invited user activates their account with the keyboard only
+    Given an organisation administrator has invited a new external user
+    And the invited user has confirmed the invitation from the e-mail
+    When they sign in with the initial password and finish the first sign-in, with the keyboard only
+    Then the IAM External Portal opens

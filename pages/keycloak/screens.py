@@ -86,6 +86,8 @@ class KeycloakScreens:
         timeout_ms: float = DEFAULT_TIMEOUT_MS,
         screens: Mapping[str, type[KeycloakPage]] = KEYCLOAK_PAGES,
         on_screen: Callable[[KeycloakPage], object] | None = None,
+        *,
+        keyboard_only: bool = False,
     ) -> None:
         self.page = page
         self.timeout_ms = timeout_ms
@@ -93,6 +95,7 @@ class KeycloakScreens:
         # told of every screen handed out, also those a sign-in passes through within one step (e.g. to check
         # each one's accessibility)
         self._on_screen = on_screen or (lambda screen: None)
+        self.keyboard_only = keyboard_only  # the screens it hands out are used without a mouse
         self._signatures = [[page_id, screen.SIGNATURE] for page_id, screen in self.screens.items()]
 
     def current(self) -> KeycloakPage | None:
@@ -163,6 +166,7 @@ class KeycloakScreens:
         self.wait_for(LoginPage).sign_in(username, password)
 
     def _handed_out(self, screen: ScreenT) -> ScreenT:
+        screen.keyboard_only = self.keyboard_only
         self._on_screen(screen)
         return screen
 
