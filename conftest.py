@@ -14,6 +14,7 @@ pytest_plugins = [
     "fixtures.run",
     "fixtures.selection",
     "fixtures.outcomes",
+    "fixtures.accessibility",
     "fixtures.browser",
     "fixtures.users",
     "fixtures.mail",
@@ -28,6 +29,7 @@ pytest_plugins = [
     "steps.vamreg",
     "steps.production",
     "steps.api_keys",
+    "steps.accessibility",
 ]
 
 

@@ -17,6 +17,8 @@ from pathlib import Path
 from typing import Any
 
 from cli.scan_artifacts import add_clean_marker_option, exit_on_termination
+from support.accessibility.record import AccessibilityRecord, load_record
+from support.accessibility.report import line as violation_line
 from support.leaks import scan as artifact_scan
 from support.leaks.detectors import DetectorError, detectors, mask_shapes
 from support.paths import ALLURE_CONFIG, JUNIT, PYPROJECT, RESULTS, SUMMARY
@@ -228,6 +230,7 @@ class Verdict:
     expired: list[Scenario] = field(default_factory=list)
     junit_only: list[JunitFailure] = field(default_factory=list)
     scan_report: str = ""
+    accessibility: AccessibilityRecord | None = None
 
     @property
     def passed(self) -> bool:
@@ -244,6 +247,7 @@ def judge(
     settings: GateSettings,
     today: date,
     scan: artifact_scan.ScanOutcome | None = None,
+    accessibility: AccessibilityRecord | None = None,
 ) -> Verdict:
     verdict = Verdict(scenarios)
     for scenario in scenarios:
@@ -290,6 +294,13 @@ def judge(
             f"{len(verdict.junit_only)} test(s) failed outside any scenario result (see the JUnit XML): "
             + ", ".join(failure.test for failure in verdict.junit_only[:5])
         )
+    if accessibility is not None:
+        verdict.accessibility = accessibility
+        if accessibility.new:
+            verdict.reasons.append(
+                f"{len(accessibility.new)} accessibility violation(s) not in the baseline (WCAG 2.1 AA)"
+            )
+        verdict.reasons += [f"accessibility baseline entry expired: {entry}" for entry in accessibility.expired]
     if scan is not None:
         verdict.scan_report = artifact_scan.describe_outcome(scan)
         if scan.problem:
@@ -347,6 +358,16 @@ def render_summary(verdict: Verdict, rules: list[dict[str, Any]], mask: Any = la
     if slowest:
         lines += ["", "### Slowest scenarios", "", "| scenario | seconds |", "|---|---:|"]
         lines += [f"| {_cell(s.name)} | {s.duration_s:.1f} |" for s in slowest]
+    if verdict.accessibility is not None and verdict.accessibility.screens:
+        record = verdict.accessibility
+        lines += [
+            "",
+            "### Accessibility (WCAG 2.1 AA)",
+            "",
+            f"{len(record.screens)} screen(s) checked; {len(record.new)} new violation(s), {record.known} known "
+            "(in the baseline).",
+        ]
+        lines += [f"- {_cell(violation_line(violation))}" for violation in record.new]
     if verdict.scan_report:
         lines += ["", "### Artifact scan", "", "```", verdict.scan_report, "```"]
     return "\n".join(lines) + "\n"
@@ -406,7 +427,8 @@ def main(argv: list[str] | None = None, environ: Mapping[str, str] | None = None
         scan = artifact_scan.run_scan(scan_paths, environ, secrets_dir, forget=not args.keep_secrets)
         artifact_scan.record_verdict(scan, args.clean_marker)
     gate_settings = GateSettings(min_scenarios=args.min_scenarios, allow_flaky=args.allow_flaky)
-    verdict = judge(scenarios, junit_failures, gate_settings, args.today or date.today(), scan)
+    accessibility = load_record(args.results)
+    verdict = judge(scenarios, junit_failures, gate_settings, args.today or date.today(), scan, accessibility)
     summary = render_summary(verdict, load_category_rules(ALLURE_CONFIG), mask=_masker(known, environ))
     args.summary.parent.mkdir(parents=True, exist_ok=True)
     args.summary.write_text(summary, encoding="utf-8")

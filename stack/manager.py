@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from stack import provision
-from stack.apps.skins import DEFAULT_SKIN, SKIN_VARIABLE, SKINS
+from stack.apps.skins import DEFAULT_SKIN, PLANTED_VARIABLE, SKIN_VARIABLE, SKINS
 from stack.errors import StackError
 from stack.health import HealthCheck, wait_until_healthy
 from stack.keycloak_admin import KeycloakAdmin
@@ -541,9 +541,10 @@ class ReferenceStack:
             return None
         return str(found) if found else None
 
-    def set_skin(self, skin: str, timeout_s: float = 60) -> str:
-        """Makes the running apps serve `skin`, restarting the apps process only (Keycloak, the mail server, the
-        sessions and the apps' database stay); returns the skin it replaced."""
+    def set_skin(self, skin: str, timeout_s: float = 60, app_defects: tuple[str, ...] = ()) -> str:
+        """Makes the running apps serve `skin` (with `app_defects` planted: stack.apps.skins.APP_DEFECTS),
+        restarting the apps process only (Keycloak, the mail server, the sessions and the apps' database stay);
+        returns the skin it replaced."""
         require_skin(skin)
         state = self._state()
         apps = next((p for p in self._launched(state) if p.name == "apps"), None)
@@ -551,15 +552,18 @@ class ReferenceStack:
             raise StackError(f"the stack's apps are not running; start them with `uat stack up --skin {skin}`")
         p = Ports(**state["ports"])
         before = self._current_skin(p) or state.get("apps_skin", DEFAULT_SKIN)
-        if before == skin:
+        if before == skin and tuple(state.get("app_defects", ())) == app_defects:
             return str(before)
         service = self._apps_service(p, state["mail_backend"], self.credentials(), False, skin)
+        service.env[PLANTED_VARIABLE] = ",".join(app_defects) or "none"
         self.log(f"restarting the apps with skin {skin} (was {before})")
         stop(apps)
         service.prepare()
         launched = self._launch(service)
         processes = [launched.to_json() if item["name"] == "apps" else item for item in state["processes"]]
-        save_json(self.state_file, {**state, "processes": processes, "apps_skin": skin})
+        save_json(
+            self.state_file, {**state, "processes": processes, "apps_skin": skin, "app_defects": list(app_defects)}
+        )
         wait_until_healthy([service.health], {"apps": launched}, timeout_s, self.log)
         return str(before)
 

@@ -11,6 +11,8 @@ from weakref import WeakKeyDictionary
 from playwright.sync_api import Locator, Page
 from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
 
+from pages.keyboard import tab_to
+
 DEFAULT_TIMEOUT_MS = 15_000
 
 # Every theme marks Keycloak's messages with `kc-feedback-text`: inside an element whose id starts "input-error"
@@ -63,6 +65,8 @@ class KeycloakPage:
     SIGNATURE: ClassVar[str]
     # the step of the user guide this screen stands for, named when a step waits for it in vain
     GUIDE_STEP: ClassVar[str | None] = None
+    # a user without a mouse: every intent then reaches its controls with Tab, types, and presses Enter
+    keyboard_only: bool = False
 
     def __init__(self, page: Page, timeout_ms: float = DEFAULT_TIMEOUT_MS) -> None:
         self.page = page
@@ -97,6 +101,26 @@ class KeycloakPage:
     def secret_locators(self) -> list[Locator]:
         """What a screenshot of this screen must mask: password fields here; subclasses add their own."""
         return [self._password_inputs]
+
+    def _type(self, field: Locator, text: str, what: str) -> None:
+        """Fill a field, or, for a user without a mouse, Tab to it, select what it holds and type."""
+        if not self.keyboard_only:
+            field.fill(text)
+            return
+        tab_to(self.page, field, what)
+        self.page.keyboard.press("ControlOrMeta+A")
+        self.page.keyboard.type(text)
+
+    def _activate(self, control: Locator, what: str) -> Callable[[], object]:
+        """The action that uses a control: a click, or, for a user without a mouse, Tab to it and Enter."""
+        if not self.keyboard_only:
+            return control.click
+
+        def by_keyboard() -> None:
+            tab_to(self.page, control, what)
+            self.page.keyboard.press("Enter")
+
+        return by_keyboard
 
     def _transition(self, action: Callable[[], object], what: str) -> None:
         """Run an action that makes the browser load a new document, and wait until that document is in.

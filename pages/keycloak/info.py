@@ -22,4 +22,6 @@ class InfoPage(KeycloakPage):
 
     def proceed(self) -> None:
         """Follow "Click here to proceed" (after a link from an execute-actions e-mail)."""
-        self._transition(self._proceed.first.click, "proceeding from the information page")
+        self._transition(
+            self._activate(self._proceed.first, "the link onwards"), "proceeding from the information page"
+        )

@@ -24,8 +24,8 @@ class LoginUsernamePage(KeycloakPage):
         self._sign_in = page.locator(submit_of(_SIGN_IN_FORM))
 
     def submit_username(self, username: str) -> None:
-        self.username_input.fill(username)
-        self._transition(self._sign_in.click, "submitting the username")
+        self._type(self.username_input, username, "the e-mail address field")
+        self._transition(self._activate(self._sign_in, "the sign-in button"), "submitting the username")
 
 
 class LoginPage(KeycloakPage):
@@ -47,12 +47,12 @@ class LoginPage(KeycloakPage):
     def sign_in(self, username: str, password: SecretText) -> None:
         """Sign in; the username is typed only where this form asks for it (not on the password-only form)."""
         if self.asks_for_username():
-            self.username_input.fill(username)
+            self._type(self.username_input, username, "the e-mail address field")
         self.submit_password(password)
 
     def submit_password(self, password: SecretText) -> None:
-        self.password_input.fill(_plain(password))
-        self._transition(self._sign_in.click, "signing in")
+        self._type(self.password_input, _plain(password), "the password field")
+        self._transition(self._activate(self._sign_in, "the sign-in button"), "signing in")
 
     def asks_for_username(self) -> bool:
         return self.username_input.count() > 0

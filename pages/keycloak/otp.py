@@ -27,5 +27,5 @@ class OtpPage(KeycloakPage):
 
     def enter_code(self, code: SecretText) -> None:
         """Type the code and sign in with it."""
-        self.code_input.fill(_plain(code))
-        self._transition(self._sign_in.click, "signing in with the one-time code")
+        self._type(self.code_input, _plain(code), "the one-time code field")
+        self._transition(self._activate(self._sign_in, "the sign-in button"), "signing in with the one-time code")

@@ -5,7 +5,7 @@ shows, and leaving Keycloak."""
 from __future__ import annotations
 
 import time
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from typing import Literal, TypeVar
 
 from playwright.sync_api import Error as PlaywrightError
@@ -85,10 +85,17 @@ class KeycloakScreens:
         page: Page,
         timeout_ms: float = DEFAULT_TIMEOUT_MS,
         screens: Mapping[str, type[KeycloakPage]] = KEYCLOAK_PAGES,
+        on_screen: Callable[[KeycloakPage], object] | None = None,
+        *,
+        keyboard_only: bool = False,
     ) -> None:
         self.page = page
         self.timeout_ms = timeout_ms
         self.screens = dict(screens)
+        # told of every screen handed out, also those a sign-in passes through within one step (e.g. to check
+        # each one's accessibility)
+        self._on_screen = on_screen or (lambda screen: None)
+        self.keyboard_only = keyboard_only  # the screens it hands out are used without a mouse
         self._signatures = [[page_id, screen.SIGNATURE] for page_id, screen in self.screens.items()]
 
     def current(self) -> KeycloakPage | None:
@@ -104,7 +111,7 @@ class KeycloakScreens:
                 f"no page finished loading within {self.timeout_ms / 1000:.1f} s (at {self.page.url})"
             ) from None
         if page_id in self.screens:
-            return self.screens[page_id](self.page, self.timeout_ms)
+            return self._handed_out(self.screens[page_id](self.page, self.timeout_ms))
         if page_id.startswith(_LOGIN_PAGE_PREFIX):
             raise UnknownKeycloakPageError(
                 f"browser shows Keycloak page '{page_id}' at {self.page.url}, which has no page object "
@@ -133,7 +140,7 @@ class KeycloakScreens:
                 f"{self._describe(self._shown_now())} at {self.page.url}"
             ) from None
         if page_id in expected:
-            return expected[page_id](self.page, self.timeout_ms)
+            return self._handed_out(expected[page_id](self.page, self.timeout_ms))
         raise WrongScreenError(
             f"expected {wanted}, but the browser shows {self._describe(page_id)}, settled after "
             f"{time.monotonic() - started:.1f} s of the {self.timeout_ms / 1000:.0f} s allowed, at {self.page.url}"
@@ -157,6 +164,11 @@ class KeycloakScreens:
         if isinstance(screen, LoginUsernamePage):
             screen.submit_username(username)
         self.wait_for(LoginPage).sign_in(username, password)
+
+    def _handed_out(self, screen: ScreenT) -> ScreenT:
+        screen.keyboard_only = self.keyboard_only
+        self._on_screen(screen)
+        return screen
 
     def _settle(self, until: Until, ids: Sequence[str] = (), timeout_ms: float | None = None) -> str:
         """The screen shown once the document is parsed and `until` holds ('' for a page of no known screen)."""

@@ -26,7 +26,7 @@ class TermsPage(KeycloakPage):
         self._decline = page.locator(_DECLINE)
 
     def accept_terms(self) -> None:
-        self._transition(self._accept.click, "accepting the terms")
+        self._transition(self._activate(self._accept, "the button to accept the terms"), "accepting the terms")
 
     def decline_terms(self) -> None:
-        self._transition(self._decline.click, "declining the terms")
+        self._transition(self._activate(self._decline, "the button to decline the terms"), "declining the terms")

@@ -41,7 +41,9 @@ class TotpSetupPage(KeycloakPage):
         """Follow "Unable to scan?"; nothing to do when the key is already shown (the page keeps the mode
         after a refused code)."""
         if not self.shows_manual_key():
-            self._transition(self._unable_to_scan.click, "switching to the manual key")
+            self._transition(
+                self._activate(self._unable_to_scan, 'the link "Unable to scan?"'), "switching to the manual key"
+            )
 
     def manual_key_text(self) -> Secret:
         """The Base32 key the page shows for typing by hand, without its grouping spaces."""
@@ -55,7 +57,7 @@ class TotpSetupPage(KeycloakPage):
 
     def submit_code(self, code: SecretText, device_name: str | None = None) -> None:
         """Type the first code (and a device name, which Keycloak requires once the user has an OTP)."""
-        self.code_input.fill(_plain(code))
+        self._type(self.code_input, _plain(code), "the one-time code field")
         if device_name is not None:
-            self.device_name_input.fill(device_name)
-        self._transition(self._submit.click, "submitting the authenticator code")
+            self._type(self.device_name_input, device_name, "the device name field")
+        self._transition(self._activate(self._submit, "the submit button"), "submitting the authenticator code")

@@ -33,6 +33,6 @@ class UpdatePasswordPage(KeycloakPage):
 
     def change_password(self, new: SecretText, confirm: SecretText | None = None) -> None:
         """Type the new password and its confirmation (the same value unless `confirm` is given)."""
-        self.new_password_input.fill(_plain(new))
-        self.confirmation_input.fill(_plain(new if confirm is None else confirm))
-        self._transition(self._submit.click, "submitting the new password")
+        self._type(self.new_password_input, _plain(new), "the new password field")
+        self._type(self.confirmation_input, _plain(new if confirm is None else confirm), "the confirmation field")
+        self._transition(self._activate(self._submit, "the submit button"), "submitting the new password")

@@ -23,8 +23,8 @@ class UpdateProfilePage(KeycloakPage):
         self._submit = page.locator(submit_of("form#kc-update-profile-form"))
 
     def update_profile(self, first_name: str, last_name: str, email: str | None = None) -> None:
-        self.first_name_input.fill(first_name)
-        self.last_name_input.fill(last_name)
+        self._type(self.first_name_input, first_name, "the first name field")
+        self._type(self.last_name_input, last_name, "the last name field")
         if email is not None:
-            self.email_input.fill(email)
-        self._transition(self._submit.click, "submitting the profile")
+            self._type(self.email_input, email, "the e-mail field")
+        self._transition(self._activate(self._submit, "the submit button"), "submitting the profile")

@@ -14,7 +14,7 @@ from urllib.parse import urlsplit
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError
 
-from stack.apps.skins import DEFAULT_SKIN, SKIN_VARIABLE, SKINS
+from stack.apps.skins import APP_DEFECTS, DEFAULT_SKIN, PLANTED_VARIABLE, SKIN_VARIABLE, SKINS
 
 
 class ConfigError(Exception):
@@ -43,6 +43,7 @@ class Settings:
     session_secret: str
     invitation_ttl_hours: int
     skin: str = DEFAULT_SKIN
+    planted: tuple[str, ...] = ()
 
     @property
     def issuer(self) -> str:
@@ -74,6 +75,7 @@ _VARIABLES: dict[str, str | None] = {
     "FAMHP_SESSION_SECRET": None,
     "FAMHP_INVITATION_TTL_HOURS": "72",
     SKIN_VARIABLE: DEFAULT_SKIN,
+    PLANTED_VARIABLE: "none",
 }
 
 
@@ -93,6 +95,15 @@ def _int_between(low: int, high: int) -> Callable[[str], str | None]:
         return None
 
     return check
+
+
+def _planted_names(value: str) -> tuple[str, ...]:
+    return tuple(sorted({name.strip() for name in value.split(",") if name.strip() and name.strip() != "none"}))
+
+
+def _planted(value: str) -> str | None:
+    unknown = [name for name in _planted_names(value) if name not in APP_DEFECTS]
+    return f"names unknown defects {', '.join(unknown)} (known: {', '.join(APP_DEFECTS)})" if unknown else None
 
 
 def _one_of(choices: tuple[str, ...]) -> Callable[[str], str | None]:
@@ -129,6 +140,7 @@ _CHECKS: dict[str, Callable[[str], str | None]] = {
     "FAMHP_SESSION_SECRET": _long_secret,
     "FAMHP_INVITATION_TTL_HOURS": _int_between(1, 24 * 365),
     SKIN_VARIABLE: _one_of(tuple(SKINS)),
+    PLANTED_VARIABLE: _planted,
 }
 
 
@@ -167,4 +179,5 @@ def load_settings(environ: Mapping[str, str] | None = None) -> Settings:
         session_secret=values["FAMHP_SESSION_SECRET"],
         invitation_ttl_hours=int(values["FAMHP_INVITATION_TTL_HOURS"]),
         skin=values[SKIN_VARIABLE],
+        planted=_planted_names(values[PLANTED_VARIABLE]),
     )

@@ -95,7 +95,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         lifespan=lifespan,
     )
     app.state.services = _services(settings, db, http, session_store)
-    app.state.templates = create_templates(settings.skin)
+    app.state.templates = create_templates(settings.skin, settings.planted)
 
     @app.get("/healthz", include_in_schema=False)
     async def healthz() -> JSONResponse:

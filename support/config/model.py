@@ -87,6 +87,7 @@ class UatConfig:
     browser_executable: Path | None
     stack: StackMode
     read_only: bool
+    accessibility_baseline: Path | None  # the known violations this deployment lives with (a TOML file)
     organisation: str | None
     second_organisation: str | None
     applications: Mapping[str, str] | None  # the guide's application name -> client id

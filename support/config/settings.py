@@ -253,6 +253,7 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("browser_executable", _existing_file),
     Setting("stack", _choice(STACK_MODES), "auto"),
     Setting("read_only", parse_boolean, False),
+    Setting("accessibility_baseline", _existing_file),
     # facts of the target deployment that scenarios speak of in the guide's words
     Setting("organisation", _text),
     Setting("second_organisation", _text),
