@@ -67,8 +67,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--results", type=Path, help="the Allure results to build from (one language only)")
     parser.add_argument("--output", type=Path, default=OUTPUT, help=f"where the guide goes (default {OUTPUT})")
     parser.add_argument("--diff", type=Path, metavar="OLD", help="an earlier guide folder: list the changed pictures")
-    parser.add_argument("--threshold", type=float, default=DEFAULT_THRESHOLD, help="share of pixels (default 0.01)")
+    parser.add_argument("--threshold", type=float, default=DEFAULT_THRESHOLD, help=f"share of changed pixels that counts as a change (default {DEFAULT_THRESHOLD})")
     args = parser.parse_args(argv)
+    output = args.output.resolve()
     locales = available_locales() if args.locale == "all" else [args.locale]
     if args.results and len(locales) != 1:
         parser.error("--results builds one language; give --locale")
@@ -88,7 +89,7 @@ def main(argv: list[str] | None = None) -> int:
                 failures += 1
                 continue
             browser = browser or playwright.chromium.launch(**launch_args(os.environ.get("UAT_BROWSER_EXECUTABLE")))
-            built = build(guide, proofs, run_record(results), args.output, browser)
+            built = build(guide, proofs, run_record(results), output, browser)
             size = built.html.stat().st_size + built.pdf.stat().st_size
             print(
                 f"guide ({locale}): {len(proofs)} proven steps in {time.monotonic() - started:.1f} s, "
@@ -96,7 +97,7 @@ def main(argv: list[str] | None = None) -> int:
                 f"({built.pdf.stat().st_size / 1024:.0f} KiB), {size / 1024:.0f} KiB in all"
             )
             if args.diff:
-                changes = compare(args.diff / locale, args.output / locale, args.threshold)
+                changes = compare(args.diff / locale, output / locale, args.threshold)
                 print(f"guide ({locale}): {len(changes)} picture(s) changed since {args.diff / locale}")
                 for change in changes:
                     print(f"  - {change.step_id}: {change.note}")
