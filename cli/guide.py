@@ -67,7 +67,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--results", type=Path, help="the Allure results to build from (one language only)")
     parser.add_argument("--output", type=Path, default=OUTPUT, help=f"where the guide goes (default {OUTPUT})")
     parser.add_argument("--diff", type=Path, metavar="OLD", help="an earlier guide folder: list the changed pictures")
-    parser.add_argument("--threshold", type=float, default=DEFAULT_THRESHOLD, help=f"share of changed pixels that counts as a change (default {DEFAULT_THRESHOLD})")
+    parser.add_argument(
+        "--threshold",
+        type=float,
+        default=DEFAULT_THRESHOLD,
+        help=f"share of changed pixels that counts as a change (default {DEFAULT_THRESHOLD})",
+    )
     args = parser.parse_args(argv)
     output = args.output.resolve()
     locales = available_locales() if args.locale == "all" else [args.locale]

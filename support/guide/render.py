@@ -106,7 +106,12 @@ def build(guide: Guide, proofs: list[Proof], record: RunRecord, output: Path, br
     page = browser.new_page()
     try:
         page.goto(html.as_uri())
-        page.pdf(path=str(pdf), format="A4", print_background=True, margin={"top": "15mm", "bottom": "15mm", "left": "15mm", "right": "15mm"})
+        page.pdf(
+            path=str(pdf),
+            format="A4",
+            print_background=True,
+            margin={"top": "15mm", "bottom": "15mm", "left": "15mm", "right": "15mm"},
+        )
     finally:
         page.close()
     manifest = {
