@@ -28,6 +28,8 @@ uat — FAMHP IAM External Portal UAT suite
                              quarantine or a secret in the artifacts; writes reports/summary.md
   uat scan-artifacts [paths] fail when a secret of the run (in any encoding, or in a QR code) or an API key or
                              otpauth:// URI appears in reports/, test-results/ or .stack/logs/
+  uat guide [--locale en|nl|all] [--run] [--diff OLD]
+                             the user guide, HTML and PDF per language, built from a green run's screenshots
   uat doctor                 check the configuration and that every target URL, the mailbox and the realm answer
 
 Configuration: UAT_* environment variables > .env > environments/<UAT_PROFILE>.toml (default: local,
@@ -83,6 +85,10 @@ def main(argv: list[str] | None = None) -> int:
         from cli.scan_artifacts import main as scan_main
 
         return scan_main(rest)
+    if command == "guide":
+        from cli.guide import main as guide_main
+
+        return guide_main(rest)
     if command == "doctor":
         from cli.doctor import main as doctor_main
 
