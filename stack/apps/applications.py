@@ -1,4 +1,6 @@
-"""The three web applications and the client roles they know: one place for names, paths and clients."""
+"""The three web applications and the client roles they know: one place for names, paths and clients. (What a
+page says about them, a description or what a role allows, is in the catalogues: `app.<key>.description`,
+`role.<ROLE>`.)"""
 
 from __future__ import annotations
 
@@ -12,7 +14,6 @@ class Application:
     client_id: str
     path: str
     cookie: str
-    description: str
 
 
 PORTAL = Application(
@@ -21,7 +22,6 @@ PORTAL = Application(
     client_id="iam-external-portal",
     path="/portal",
     cookie="famhp_portal_session",
-    description="Your FAMHP applications in one place.",
 )
 CONNECT = Application(
     key="connect",
@@ -29,7 +29,6 @@ CONNECT = Application(
     client_id="famhp-connect",
     path="/famhp-connect",
     cookie="famhp_connect_session",
-    description="Manage the users and API keys of your organisation.",
 )
 VAMREG = Application(
     key="vamreg",
@@ -37,7 +36,6 @@ VAMREG = Application(
     client_id="vamreg",
     path="/vamreg",
     cookie="famhp_vamreg_session",
-    description="Register veterinary medicinal products.",
 )
 APPLICATIONS = (PORTAL, CONNECT, VAMREG)
 # the portal shows a tile for each of these on which the user holds at least one client role
@@ -52,9 +50,4 @@ ROLE_CLIENTS: dict[str, str] = {
     IAM_USER_MANAGER: CONNECT.client_id,
     IAM_API_KEY_MANAGER: CONNECT.client_id,
     VAMREG_USER: VAMREG.client_id,
-}
-ROLE_LABELS: dict[str, str] = {
-    IAM_USER_MANAGER: "FAMHP Connect – user manager",
-    IAM_API_KEY_MANAGER: "FAMHP Connect – API key manager",
-    VAMREG_USER: "VAMREG – user",
 }

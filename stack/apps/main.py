@@ -23,6 +23,7 @@ from stack.apps.routes import (
     connect,
     invitation_landing,
     invitations_api,
+    language,
     portal,
     users_tab,
     vamreg,
@@ -42,7 +43,9 @@ from stack.apps.web.security_headers import SecurityHeaders
 from stack.apps.web.templating import create_environment, create_templates
 
 STATIC_DIR = Path(__file__).parent / "static"
-ROUTE_MODULES = (portal, connect, users_tab, api_keys_tab, invitations_api, vamreg, api_v1, invitation_landing)
+ROUTE_MODULES = (
+    portal, connect, users_tab, api_keys_tab, invitations_api, vamreg, api_v1, invitation_landing, language,
+)  # fmt: skip
 
 
 def _settings_or_exit() -> Settings:

@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session
 from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 
+from stack.apps.i18n import Message
 from stack.apps.models import ApiKey
 from stack.apps.routes.connect import API_KEYS_TAB
 from stack.apps.services import api_keys
@@ -33,9 +34,9 @@ KeyManager = Annotated[SignedInUser, Depends(API_KEYS_TAB.holder)]
 def _key_in_scope(db: Session, key_id: str, organizations: list[Organization]) -> ApiKey:
     key = db.get(ApiKey, key_id)
     if key is None:
-        raise NotFound("There is no such API key.")
+        raise NotFound(Message("error.no_such_key"))
     if key.organization_id not in {org.id for org in organizations}:
-        raise Forbidden("This API key belongs to an organisation you cannot manage.")
+        raise Forbidden(Message("error.foreign_key"))
     return key
 
 
@@ -60,14 +61,14 @@ async def create_key(request: Request, user: KeyManager) -> Response:
     form = await request.form()
     values = {"name": str(form.get("name") or ""), "organization": str(form.get("organization") or "")}
     organizations = await API_KEYS_TAB.organizations(request, user)
-    errors: dict[str, str] = {}
+    errors: dict[str, Message] = {}
     try:
         name = api_keys.clean_name(values["name"])
     except ValidationFailed as failed:
         errors.update(failed.fields)
     organization = None
     if not values["organization"]:
-        errors["organization"] = "Choose an organisation."
+        errors["organization"] = Message("form.organisation_required")
     else:
         organization = pick_organization(organizations, values["organization"])  # forged id: 403
     if not errors and organization is not None:
@@ -100,7 +101,7 @@ async def confirm_revoke(request: Request, key_id: str, user: KeyManager) -> Res
     with services(request).db() as db:
         key = _key_in_scope(db, key_id, organizations)
     if key.revoked_at is not None:
-        flash(request, f"The API key “{key.name}” is already revoked.")
+        flash(request, Message("notice.already_revoked", name=key.name))
         return RedirectResponse(LIST, status_code=303)
     return API_KEYS_TAB.page(request, user, "connect/apikey_revoke.html", {"key": key})
 
@@ -111,5 +112,5 @@ async def revoke_key(request: Request, key_id: str, user: KeyManager) -> Respons
     with services(request).db() as db:
         key = _key_in_scope(db, key_id, organizations)
         api_keys.revoke(db, key, user)
-    flash(request, f"The API key “{key.name}” was revoked.")
+    flash(request, Message("notice.revoked", name=key.name))
     return RedirectResponse(LIST, status_code=303)

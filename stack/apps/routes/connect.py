@@ -10,6 +10,7 @@ from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 
 from stack.apps.applications import CONNECT, IAM_API_KEY_MANAGER, IAM_USER_MANAGER
+from stack.apps.i18n import Message
 from stack.apps.services.container import services
 from stack.apps.services.keycloak_admin import Organization
 from stack.apps.services.organizations import organizations_for_role
@@ -23,13 +24,13 @@ ConnectUser = Annotated[SignedInUser, Depends(signed_in(CONNECT))]
 
 @dataclass(frozen=True)
 class Tab:
-    """One tab: shown to, and usable by, holders of ``role`` only; ``duty`` names what the role allows."""
+    """One tab: shown to, and usable by, holders of ``role`` only; ``duty`` names what the role allows. Its label is
+    the catalogue's `connect.tab.<key>`."""
 
     key: str
-    label: str
     path: str
     role: str
-    duty: str
+    duty: Message
 
     async def holder(self, user: ConnectUser) -> SignedInUser:
         """FastAPI dependency: the signed-in user, who must hold the tab's role (the nav hiding it is a courtesy)."""
@@ -47,8 +48,8 @@ class Tab:
         return render(request, name, {"tabs": visible_tabs(user), "active_tab": self.key, **context}, status)
 
 
-USERS_TAB = Tab("users", "Users", f"{CONNECT.path}/users", IAM_USER_MANAGER, "manage users")
-API_KEYS_TAB = Tab("apikeys", "API Keys", f"{CONNECT.path}/apikeys", IAM_API_KEY_MANAGER, "manage API keys")
+USERS_TAB = Tab("users", f"{CONNECT.path}/users", IAM_USER_MANAGER, Message("duty.manage_users"))
+API_KEYS_TAB = Tab("apikeys", f"{CONNECT.path}/apikeys", IAM_API_KEY_MANAGER, Message("duty.manage_api_keys"))
 TABS = (USERS_TAB, API_KEYS_TAB)
 
 
@@ -62,5 +63,5 @@ def visible_tabs(user: SignedInUser) -> list[Tab]:
 async def home(user: ConnectUser) -> Response:
     tabs = visible_tabs(user)
     if not tabs:
-        raise Forbidden("You need the IAM_USER_MANAGER or IAM_API_KEY_MANAGER role to use FAMHP Connect.")
+        raise Forbidden(Message("error.connect_roles_needed"))
     return RedirectResponse(tabs[0].path, status_code=303)

@@ -9,44 +9,19 @@ from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 
 from stack.apps.applications import PORTAL
+from stack.apps.i18n import Message
 from stack.apps.services.container import services
 from stack.apps.web.templating import render
 
 router = APIRouter(prefix="/invitations")
 
-# status -> (HTTP status, heading, explanation, kind: the reference skin's data-testid)
-_REFUSALS: dict[str, tuple[int, str, str, str]] = {
-    "unknown": (
-        404,
-        "Invitation not found",
-        "This invitation link is not valid. Check that you opened the complete link from the e-mail.",
-        "invitation-unknown",
-    ),
-    "used": (
-        410,
-        "Invitation already used",
-        "This invitation link has already been used. Sign in to the IAM External Portal with your e-mail "
-        "address, or ask your organisation's administrator for a new invitation.",
-        "invitation-used",
-    ),
-    "expired": (
-        410,
-        "Invitation expired",
-        "This invitation link has expired. Ask your organisation's administrator for a new invitation.",
-        "invitation-expired",
-    ),
-    "superseded": (
-        410,
-        "Invitation replaced",
-        "A newer invitation was sent to you. Use the link in the most recent e-mail.",
-        "invitation-replaced",
-    ),
-    "withdrawn": (
-        410,
-        "Invitation withdrawn",
-        "This invitation was withdrawn by your organisation's administrator.",
-        "invitation-withdrawn",
-    ),
+# status -> (HTTP status, kind: the reference skin's data-testid); what the page says is `invitation.<status>.*`
+_REFUSALS: dict[str, tuple[int, str]] = {
+    "unknown": (404, "invitation-unknown"),
+    "used": (410, "invitation-used"),
+    "expired": (410, "invitation-expired"),
+    "superseded": (410, "invitation-replaced"),
+    "withdrawn": (410, "invitation-withdrawn"),
 }
 
 
@@ -56,6 +31,7 @@ async def confirm(request: Request, token: str) -> Response:
     if outcome == "accepted" and invitation is not None:
         query = urlencode({"login_hint": invitation.email})
         return RedirectResponse(f"{PORTAL.path}/login?{query}", status_code=303)
-    status, heading, message, kind = _REFUSALS[outcome]
+    status, kind = _REFUSALS[outcome]
+    heading, message = Message(f"invitation.{outcome}.heading"), Message(f"invitation.{outcome}.text")
     context = {"title": heading, "message": message, "kind": kind, "portal": PORTAL.path}
     return render(request, "invitation_refused.html", context, status_code=status)

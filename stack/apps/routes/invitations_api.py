@@ -14,6 +14,7 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 
 from stack.apps.applications import CONNECT, IAM_USER_MANAGER
+from stack.apps.i18n import Message
 from stack.apps.models import Invitation, utcnow
 from stack.apps.services.container import services
 from stack.apps.services.invitation_requests import parse_request
@@ -96,12 +97,14 @@ async def create(request: Request, user: ApiUserManager) -> JSONResponse:
         raise ApiError(400, "bad_request", "The body must be a JSON object.")
     roles = body.get("roles", [])
     if not isinstance(roles, list) or not all(isinstance(role, str) for role in roles):
-        raise ApiError(422, "validation_failed", "The request is not valid.", {"roles": "Send a list of role names."})
+        problem = {"roles": Message("invite.roles_not_a_list")}
+        raise ApiError(422, "validation_failed", "The request is not valid.", problem)
     fields = {
         "email": body.get("email"),
         "first_name": body.get("firstName"),
         "last_name": body.get("lastName"),
         "organization": body.get("organizationId"),
+        "language": body.get("language"),  # optional: the invitee's language (en, nl, fr, de)
     }
     try:
         wanted = parse_request(fields, roles, await _my_organizations(request, user))
@@ -142,7 +145,7 @@ async def resend(request: Request, invitation_id: str, user: ApiUserManager) -> 
     try:
         fresh = await services(request).invitations.resend(invitation)
     except CannotResend as refusal:
-        raise ApiError(409, "conflict", str(refusal)) from refusal
+        raise ApiError(409, "conflict", refusal.reason) from refusal
     except (MailError, KeycloakAdminError) as error:
         raise _failed(error) from error
     return JSONResponse(_as_json(fresh))

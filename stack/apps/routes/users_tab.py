@@ -12,7 +12,8 @@ from sqlalchemy import select
 from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 
-from stack.apps.applications import ROLE_CLIENTS, ROLE_LABELS
+from stack.apps.applications import ROLE_CLIENTS
+from stack.apps.i18n import AUTONYMS, Message
 from stack.apps.models import Invitation, utcnow
 from stack.apps.routes.connect import USERS_TAB
 from stack.apps.services.container import services
@@ -22,6 +23,7 @@ from stack.apps.services.keycloak_admin import KeycloakAdminError, Member, Organ
 from stack.apps.services.mailer import MailError
 from stack.apps.web.auth import SignedInUser
 from stack.apps.web.csrf import verify_csrf
+from stack.apps.web.languages import request_language
 from stack.apps.web.refusals import Forbidden, NotFound, ValidationFailed
 from stack.apps.web.templating import flash
 
@@ -34,7 +36,7 @@ router = APIRouter(prefix=LIST)
 class UserRow:
     member: Member
     organization: Organization
-    status: str
+    status: str  # the catalogue's `users.status.<status>`
     can_resend: bool
 
 
@@ -43,15 +45,15 @@ UserManager = Annotated[SignedInUser, Depends(USERS_TAB.holder)]
 
 async def _status(request: Request, member: Member, invitation: Invitation | None) -> tuple[str, bool]:
     if not member.enabled:
-        return "Disabled", False
+        return "disabled", False
     if invitation is None or invitation.withdrawn_at:
-        return "Active", False
+        return "active", False
     # invited here: pending until Keycloak has no required action left for the account
     account = await services(request).keycloak.user(member.id)
     if account and account.get("requiredActions"):
         expired = invitation.expires_at <= utcnow() and not invitation.used_at
-        return ("Invitation expired" if expired else "Invitation pending"), True
-    return "Active", False
+        return ("invitation_expired" if expired else "invitation_pending"), True
+    return "active", False
 
 
 @router.get("", name="users_list")
@@ -74,10 +76,11 @@ async def list_users(request: Request, user: UserManager, q: str = "") -> Respon
     return USERS_TAB.page(request, user, "connect/users.html", {"rows": rows, "q": search})
 
 
-def _form_context(organizations: list[Organization], values: dict[str, object], errors: dict[str, str]) -> dict:
+def _form_context(organizations: list[Organization], values: dict[str, object], errors: dict[str, Message]) -> dict:
     return {
         "organizations": organizations,
-        "roles": [(role, ROLE_LABELS[role]) for role in ROLE_CLIENTS],
+        "roles": list(ROLE_CLIENTS),
+        "invitation_languages": AUTONYMS,
         "values": values,
         "errors": errors,
     }
@@ -86,7 +89,8 @@ def _form_context(organizations: list[Organization], values: dict[str, object], 
 @router.get("/invite", name="users_invite_form")
 async def invite_form(request: Request, user: UserManager) -> Response:
     organizations = await USERS_TAB.organizations(request, user)
-    values: dict[str, object] = {"roles": []}
+    # the invitee's language starts as the inviter's own
+    values: dict[str, object] = {"roles": [], "language": request_language(request)}
     return USERS_TAB.page(request, user, "connect/invite.html", _form_context(organizations, values, {}))
 
 
@@ -94,7 +98,8 @@ async def invite_form(request: Request, user: UserManager) -> Response:
 async def invite(request: Request, user: UserManager) -> Response:
     form = await request.form()
     roles = [str(role) for role in form.getlist("roles")]
-    values: dict[str, object] = {name: str(form.get(name) or "") for name in ("email", "first_name", "last_name")}
+    fields = ("email", "first_name", "last_name", "language")
+    values: dict[str, object] = {name: str(form.get(name) or "") for name in fields}
     values["organization"] = str(form.get("organization") or "")
     values["roles"] = roles
     organizations = await USERS_TAB.organizations(request, user)
@@ -107,9 +112,9 @@ async def invite(request: Request, user: UserManager) -> Response:
     except (MailError, KeycloakAdminError) as error:
         log.error("invitation of %s failed: %s", values["email"], error)
         context = _form_context(organizations, values, {})
-        context["failure"] = "The invitation could not be completed, so nothing was created. Please try again."
+        context["failure"] = Message("invite.failure")
         return USERS_TAB.page(request, user, "connect/invite.html", context, status=502)
-    flash(request, f"An invitation was sent to {invitation.email}.")
+    flash(request, Message("notice.invited", email=invitation.email))
     return RedirectResponse(LIST, status_code=303)
 
 
@@ -118,16 +123,16 @@ async def resend(request: Request, user_id: str, user: UserManager) -> Response:
     organizations = await USERS_TAB.organizations(request, user)
     invitation = services(request).invitations.latest_for_user(user_id)
     if invitation is None or invitation.withdrawn_at:
-        raise NotFound("There is no invitation for this user.")
+        raise NotFound(Message("error.no_invitation"))
     if invitation.organization_id not in {org.id for org in organizations}:
-        raise Forbidden("This user was invited to an organisation you cannot manage.")
+        raise Forbidden(Message("error.foreign_invitation"))
     try:
         fresh = await services(request).invitations.resend(invitation)
     except CannotResend as refusal:
-        flash(request, f"The invitation to {invitation.email} was not sent again: {refusal}")
+        flash(request, Message("notice.not_resent", email=invitation.email, reason=refusal.reason))
     except (MailError, KeycloakAdminError) as error:
         log.error("resending the invitation of %s failed: %s", invitation.email, error)
-        flash(request, f"The invitation to {invitation.email} could not be sent again. Please try again.")
+        flash(request, Message("notice.resend_failed", email=invitation.email))
     else:
-        flash(request, f"A new invitation was sent to {fresh.email}.")
+        flash(request, Message("notice.resent", email=fresh.email))
     return RedirectResponse(LIST, status_code=303)

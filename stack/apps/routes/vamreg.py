@@ -9,6 +9,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 
 from stack.apps.applications import VAMREG, VAMREG_USER
+from stack.apps.i18n import Message
 from stack.apps.services.container import services
 from stack.apps.web.auth import SignedInUser, require_role, signed_in
 from stack.apps.web.templating import render
@@ -20,6 +21,6 @@ VamregUser = Annotated[SignedInUser, Depends(signed_in(VAMREG))]
 @router.get("", name="vamreg_home")
 @router.get("/", include_in_schema=False)
 async def home(request: Request, user: VamregUser) -> Response:
-    require_role(user, VAMREG.client_id, VAMREG_USER, "use VAMREG")
+    require_role(user, VAMREG.client_id, VAMREG_USER, Message("duty.use_vamreg"))
     organizations = await services(request).keycloak.user_organizations(user.id)
     return render(request, "vamreg/home.html", {"organizations": organizations})

@@ -11,6 +11,7 @@ from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
+from stack.apps.i18n import Message
 from stack.apps.models import ApiKey, utcnow
 from stack.apps.services.keycloak_admin import Organization
 from stack.apps.web.auth import SignedInUser
@@ -35,16 +36,16 @@ def clean_name(raw: str | None) -> str:
     """The name as stored, or ValidationFailed with the message for the name field."""
     name = " ".join((raw or "").split())  # trimmed; inner runs of whitespace count once
     if not name:
-        raise ValidationFailed({"name": "Enter a name for the API key."})
+        raise ValidationFailed({"name": Message("apikey_new.name_required")})
     if len(name) < NAME_MIN or len(name) > NAME_MAX:
-        raise ValidationFailed({"name": f"The name must be {NAME_MIN} to {NAME_MAX} characters long."})
+        raise ValidationFailed({"name": Message("apikey_new.name_length", shortest=NAME_MIN, longest=NAME_MAX)})
     if not name.isprintable():
-        raise ValidationFailed({"name": "The name contains characters that are not allowed."})
+        raise ValidationFailed({"name": Message("apikey_new.name_characters")})
     return name
 
 
 def _duplicate() -> ValidationFailed:
-    return ValidationFailed({"name": "This organisation already has an active API key with this name."})
+    return ValidationFailed({"name": Message("apikey_new.name_taken")})
 
 
 def create_key(db: Session, name: str, organization: Organization, creator: SignedInUser) -> tuple[ApiKey, str]:

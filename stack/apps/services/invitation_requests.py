@@ -7,6 +7,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 
 from stack.apps.applications import ROLE_CLIENTS
+from stack.apps.i18n import LANGUAGES, Message
 from stack.apps.services.keycloak_admin import Organization
 from stack.apps.services.organizations import pick_organization
 from stack.apps.web.refusals import ValidationFailed
@@ -24,43 +25,47 @@ class InvitationRequest:
     last_name: str
     organization: Organization
     roles: tuple[str, ...]
+    language: str | None = None  # the invitee's language (the e-mail's, and their account's); None: the default
 
 
-def _name(raw: object, label: str) -> tuple[str, str | None]:
+def _name(raw: object, field: str) -> tuple[str, Message | None]:
     value = " ".join(str(raw or "").split())
     if not value:
-        return value, f"Enter the {label}."
+        return value, Message(f"invite.{field}_required")
     if len(value) > NAME_MAX:
-        return value, f"The {label} can be at most {NAME_MAX} characters long."
+        return value, Message(f"invite.{field}_too_long", longest=NAME_MAX)
     if not value.isprintable() or any(c in value for c in '<>"\\'):
-        return value, f"The {label} contains characters that are not allowed."
+        return value, Message(f"invite.{field}_characters")
     return value, None
 
 
 def parse_request(fields: Mapping[str, object], roles: list[str], allowed: list[Organization]) -> InvitationRequest:
     """Checks every field, reporting all problems at once; a forged organisation id is Forbidden (403)."""
-    errors: dict[str, str] = {}
+    errors: dict[str, Message] = {}
     email = str(fields.get("email") or "").strip().lower()
     if not email:
-        errors["email"] = "Enter the e-mail address."
+        errors["email"] = Message("invite.email_required")
     elif len(email) > 254 or not _EMAIL.match(email):
-        errors["email"] = "Enter a valid e-mail address, like name@example.org."
-    first_name, problem = _name(fields.get("first_name"), "first name")
+        errors["email"] = Message("invite.email_invalid")
+    first_name, problem = _name(fields.get("first_name"), "first_name")
     if problem:
         errors["first_name"] = problem
-    last_name, problem = _name(fields.get("last_name"), "last name")
+    last_name, problem = _name(fields.get("last_name"), "last_name")
     if problem:
         errors["last_name"] = problem
     unknown = sorted(set(roles) - set(ROLE_CLIENTS))
     if unknown:
-        errors["roles"] = f"Unknown role: {', '.join(unknown)}."
+        errors["roles"] = Message("invite.unknown_roles", roles=", ".join(unknown))
+    language = str(fields.get("language") or "").strip().lower() or None
+    if language is not None and language not in LANGUAGES:
+        errors["language"] = Message("invite.unknown_language")
     organization_id = str(fields.get("organization") or "").strip()
     organization: Organization | None = None
     if not organization_id:
-        errors["organization"] = "Choose an organisation."
+        errors["organization"] = Message("form.organisation_required")
     else:
         organization = pick_organization(allowed, organization_id)
     if errors or organization is None:
         raise ValidationFailed(errors)
     ordered_roles = tuple(role for role in ROLE_CLIENTS if role in roles)
-    return InvitationRequest(email, first_name, last_name, organization, ordered_roles)
+    return InvitationRequest(email, first_name, last_name, organization, ordered_roles, language)

@@ -15,9 +15,10 @@ from sqlalchemy import delete, select, update
 from sqlalchemy.orm import Session, sessionmaker
 
 from stack.apps.applications import ROLE_CLIENTS
+from stack.apps.i18n import DEFAULT_LANGUAGE, Message
 from stack.apps.models import Invitation, utcnow
 from stack.apps.services.invitation_requests import InvitationRequest
-from stack.apps.services.keycloak_admin import KeycloakAdmin, NewUser, UserAlreadyExists
+from stack.apps.services.keycloak_admin import KeycloakAdmin, NewUser, UserAlreadyExists, account_locale
 from stack.apps.services.mailer import InvitationMail, Mailer
 from stack.apps.web.auth import SignedInUser
 from stack.apps.web.refusals import ValidationFailed
@@ -46,7 +47,11 @@ def temporary_password(length: int = 20) -> str:
 
 
 class CannotResend(Exception):
-    """The invitation cannot be sent again (the account is already active, or gone)."""
+    """The invitation cannot be sent again (the account is already active, or gone); `reason` says why."""
+
+    def __init__(self, reason: Message) -> None:
+        self.reason = reason
+        super().__init__(reason.key)
 
 
 class Invitations:
@@ -66,8 +71,9 @@ class Invitations:
         self._apps_base_url = apps_base_url
         self._lifetime = lifetime
 
-    def _mail(self, invitation: Invitation, token: str, password: str) -> InvitationMail:
+    def _mail(self, invitation: Invitation, token: str, password: str, language: str | None) -> InvitationMail:
         return InvitationMail(
+            language=language or DEFAULT_LANGUAGE,
             to=invitation.email,
             first_name=invitation.first_name,
             username=invitation.email,
@@ -78,15 +84,17 @@ class Invitations:
         )
 
     async def invite(self, wanted: InvitationRequest, inviter: SignedInUser) -> Invitation:
-        """Creates the Keycloak account, stores the link and sends the e-mail; a failed step undoes it all."""
+        """Creates the Keycloak account (in the invitee's language, when the inviter chose one), stores the link
+        and sends the e-mail in that language; a failed step undoes it all."""
         keycloak = self._keycloak
         password = temporary_password()
+        account = NewUser(
+            wanted.email, wanted.first_name, wanted.last_name, password, REQUIRED_ACTIONS, wanted.language
+        )
         try:
-            user_id = await keycloak.create_user(
-                NewUser(wanted.email, wanted.first_name, wanted.last_name, password, REQUIRED_ACTIONS)
-            )
+            user_id = await keycloak.create_user(account)
         except UserAlreadyExists as error:
-            raise ValidationFailed({"email": "A user with this e-mail address already exists."}) from error
+            raise ValidationFailed({"email": Message("invite.user_exists")}) from error
 
         token = secrets.token_urlsafe(32)
         now = utcnow()
@@ -112,7 +120,7 @@ class Invitations:
             with self._db.begin() as db:
                 db.add(invitation)
             try:
-                await self._mailer.send_invitation(self._mail(invitation, token, password))
+                await self._mailer.send_invitation(self._mail(invitation, token, password, wanted.language))
             except Exception:
                 with self._db.begin() as db:
                     db.execute(delete(Invitation).where(Invitation.id == invitation.id))
@@ -123,15 +131,16 @@ class Invitations:
         return invitation
 
     async def resend(self, invitation: Invitation) -> Invitation:
-        """A new link and a new temporary password; every earlier link of this user stops working.
+        """A new link and a new temporary password, in the account's language; every earlier link of this user
+        stops working.
 
         Only while the account is not yet activated: resetting an active user's password would lock them out.
         """
         account = await self._keycloak.user(invitation.user_id)
         if account is None:
-            raise CannotResend("The invited account no longer exists.")
+            raise CannotResend(Message("invite.account_gone"))
         if not account.get("requiredActions"):
-            raise CannotResend("This user has already activated the account.")
+            raise CannotResend(Message("invite.already_active"))
         password = temporary_password()
         token = secrets.token_urlsafe(32)
         now = utcnow()
@@ -150,7 +159,7 @@ class Invitations:
             expires_at=now + self._lifetime,
         )
         await self._keycloak.reset_password(invitation.user_id, password, temporary=True)
-        await self._mailer.send_invitation(self._mail(fresh, token, password))
+        await self._mailer.send_invitation(self._mail(fresh, token, password, account_locale(account)))
         with self._db.begin() as db:
             db.execute(
                 update(Invitation)

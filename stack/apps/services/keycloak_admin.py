@@ -50,6 +50,13 @@ class NewUser:
     last_name: str
     temporary_password: str
     required_actions: tuple[str, ...]
+    locale: str | None = None  # the account's language: Keycloak's screens and e-mails speak it
+
+
+def account_locale(account: dict[str, Any]) -> str | None:
+    """The language stored on a Keycloak account (its `locale` attribute), if any."""
+    stored = (account.get("attributes") or {}).get("locale") or []
+    return str(stored[0]) if stored else None
 
 
 class KeycloakAdmin:
@@ -121,6 +128,8 @@ class KeycloakAdmin:
             "requiredActions": list(user.required_actions),
             "credentials": [{"type": "password", "value": user.temporary_password, "temporary": True}],
         }
+        if user.locale:
+            body["attributes"] = {"locale": [user.locale]}
         response = await self._call("POST", "/users", json=body)
         return response.headers["Location"].rstrip("/").rsplit("/", 1)[-1]
 

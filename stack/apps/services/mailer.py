@@ -1,4 +1,4 @@
-"""Sends the "Confirm your invitation" e-mail (text + HTML) over plain SMTP."""
+"""Sends the "Confirm your invitation" e-mail (text + HTML) over plain SMTP, in the invitee's language."""
 
 from __future__ import annotations
 
@@ -10,7 +10,8 @@ from email.utils import formataddr, make_msgid
 
 from jinja2 import Environment
 
-INVITATION_SUBJECT = "Confirm your invitation"
+from stack.apps.i18n import Translator
+
 SENDER_NAME = "FAMHP IAM External Portal"
 
 
@@ -20,6 +21,7 @@ class MailError(Exception):
 
 @dataclass(frozen=True)
 class InvitationMail:
+    language: str
     to: str
     first_name: str
     username: str
@@ -37,14 +39,18 @@ class Mailer:
         self._templates = templates
 
     def _invitation_message(self, mail: InvitationMail) -> EmailMessage:
+        skin = self._templates.globals["skin"]
+        plain, marked_up = (Translator(mail.language, skin, markup=markup) for markup in (False, True))
         message = EmailMessage()
-        message["Subject"] = INVITATION_SUBJECT
+        message["Subject"] = plain("mail.subject")
         message["From"] = formataddr((SENDER_NAME, self._sender))
         message["To"] = mail.to
+        message["Content-Language"] = mail.language
         message["Message-ID"] = make_msgid(domain=self._sender.partition("@")[2] or None)
-        context = {"mail": mail}
-        message.set_content(self._templates.get_template("mail/invitation.txt").render(context))
-        message.add_alternative(self._templates.get_template("mail/invitation.html").render(context), subtype="html")
+        text = self._templates.get_template("mail/invitation.txt").render(mail=mail, t=plain)
+        html = self._templates.get_template("mail/invitation.html").render(mail=mail, t=marked_up)
+        message.set_content(text)
+        message.add_alternative(html, subtype="html")
         return message
 
     def _send(self, message: EmailMessage) -> None:

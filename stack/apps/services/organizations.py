@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from stack.apps.i18n import Message
 from stack.apps.services.keycloak_admin import KeycloakAdmin, Organization
 from stack.apps.web.auth import SignedInUser
 from stack.apps.web.refusals import Forbidden
@@ -23,4 +24,4 @@ def pick_organization(allowed: list[Organization], organization_id: str) -> Orga
     for organization in allowed:
         if organization.id == organization_id:
             return organization
-    raise Forbidden("You cannot act for that organisation.")
+    raise Forbidden(Message("error.foreign_organisation"))

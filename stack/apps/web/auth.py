@@ -9,6 +9,7 @@ from typing import Any
 from starlette.requests import Request
 
 from stack.apps.applications import Application
+from stack.apps.i18n import Message
 from stack.apps.web.refusals import Forbidden
 
 
@@ -66,6 +67,7 @@ def signed_in(application: Application) -> Callable[[Request], Coroutine[Any, An
     return dependency
 
 
-def require_role(user: SignedInUser, client_id: str, role: str, what: str) -> None:
+def require_role(user: SignedInUser, client_id: str, role: str, duty: Message) -> None:
+    """`duty` says what the role allows ("manage API keys"), for the refusal."""
     if not user.has_role(client_id, role):
-        raise Forbidden(f"You need the {role} role to {what}.")
+        raise Forbidden(Message("error.role_needed", role=role, duty=duty))

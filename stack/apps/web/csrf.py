@@ -6,6 +6,7 @@ import secrets
 
 from starlette.requests import Request
 
+from stack.apps.i18n import Message
 from stack.apps.web.refusals import Forbidden
 
 FIELD = "csrf_token"
@@ -27,7 +28,4 @@ async def verify_csrf(request: Request) -> None:
     form = await request.form()
     sent = form.get(FIELD)
     if not expected or not isinstance(sent, str) or not secrets.compare_digest(sent, str(expected)):
-        raise Forbidden(
-            "This form was not sent from this site or has expired. Go back, reload the page and try again.",
-            title="Request refused",
-        )
+        raise Forbidden(Message("error.expired_form"), title=Message("error.request_refused"))

@@ -8,13 +8,18 @@ from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.responses import Response
 
+from stack.apps.i18n import Message
 from stack.apps.web.refusals import ApiError, Forbidden, NotFound
-from stack.apps.web.templating import render
+from stack.apps.web.templating import render, say
 
 
-def _render_error(request: Request, status: int, title: str, message: str, kind: str) -> Response:
+def _render_error(request: Request, status: int, title: Message, message: Message, kind: str) -> Response:
     context = {"title": title, "message": message, "kind": kind}
     return render(request, "error.html", context, status_code=status)
+
+
+def _json(request: Request, error: ApiError) -> Response:
+    return error.response(lambda text: say(request, text))
 
 
 def _wants_json(request: Request) -> bool:
@@ -25,32 +30,36 @@ def install_error_handlers(app: FastAPI) -> None:
     async def forbidden(request: Request, error: Exception) -> Response:
         assert isinstance(error, Forbidden)
         if _wants_json(request):
-            return ApiError(403, "forbidden", error.message).response()
+            return _json(request, ApiError(403, "forbidden", error.message))
         return _render_error(request, 403, error.title, error.message, "forbidden")
 
     async def not_found(request: Request, error: Exception) -> Response:
         assert isinstance(error, NotFound)
         if _wants_json(request):
-            return ApiError(404, "not_found", error.message).response()
-        return _render_error(request, 404, "Page not found", error.message, "not-found")
+            return _json(request, ApiError(404, "not_found", error.message))
+        return _render_error(request, 404, Message("error.page_not_found"), error.message, "not-found")
 
-    async def api_error(_request: Request, error: Exception) -> Response:
+    async def api_error(request: Request, error: Exception) -> Response:
         assert isinstance(error, ApiError)
-        return error.response()
+        return _json(request, error)
 
     async def http_error(request: Request, error: Exception) -> Response:
         assert isinstance(error, HTTPException)
         if _wants_json(request):
-            return ApiError(error.status_code, "http_error", str(error.detail)).response()
+            return _json(request, ApiError(error.status_code, "http_error", str(error.detail)))
         if error.status_code == 404:
-            return _render_error(request, 404, "Page not found", "The page you asked for does not exist.", "not-found")
-        return _render_error(request, error.status_code, "Request refused", str(error.detail), "error")
+            return _render_error(
+                request, 404, Message("error.page_not_found"), Message("error.no_such_page"), "not-found"
+            )
+        refused = Message("error.request_refused")
+        return _render_error(request, error.status_code, refused, Message("error.refused_request"), "error")
 
     async def validation_error(request: Request, error: Exception) -> Response:
         # only path/query parameters reach FastAPI's validation; forms are validated by hand
         if _wants_json(request):
-            return ApiError(422, "validation_failed", "The request is not valid.").response()
-        return _render_error(request, 400, "Request refused", "The request is not valid.", "error")
+            return _json(request, ApiError(422, "validation_failed", "The request is not valid."))
+        refused = Message("error.request_refused")
+        return _render_error(request, 400, refused, Message("error.invalid_request"), "error")
 
     app.add_exception_handler(Forbidden, forbidden)
     app.add_exception_handler(NotFound, not_found)

@@ -2,49 +2,56 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable, Mapping
 from typing import Any
 
 from starlette.responses import JSONResponse
+
+from stack.apps.i18n import Message
+
+Text = str | Message
 
 
 class Forbidden(Exception):
     """The signed-in user may not do this (missing role, foreign organisation, bad CSRF token)."""
 
-    def __init__(self, message: str, title: str = "Access denied") -> None:
+    def __init__(self, message: Message, title: Message | None = None) -> None:
         self.message = message
-        self.title = title
-        super().__init__(message)
+        self.title = title or Message("error.access_denied")
+        super().__init__(message.key)
 
 
 class NotFound(Exception):
     """The thing asked for does not exist (or is not visible to this user)."""
 
-    def __init__(self, message: str) -> None:
+    def __init__(self, message: Message) -> None:
         self.message = message
-        super().__init__(message)
+        super().__init__(message.key)
 
 
 class ApiError(Exception):
     """A JSON API refusal: ``{"error": code, "message": ...}`` with optional per-field messages."""
 
-    def __init__(self, status: int, code: str, message: str, fields: dict[str, str] | None = None) -> None:
+    def __init__(self, status: int, code: str, message: Text, fields: Mapping[str, Text] | None = None) -> None:
         self.status = status
         self.code = code
         self.message = message
-        self.fields = fields or {}
-        super().__init__(message)
+        self.fields = dict(fields or {})
+        super().__init__(message if isinstance(message, str) else message.key)
 
-    def response(self) -> JSONResponse:
-        body: dict[str, Any] = {"error": self.code, "message": self.message}
+    def response(self, say: Callable[[Text], str]) -> JSONResponse:
+        """The JSON answer, its texts said by `say` (in the request's language)."""
+        body: dict[str, Any] = {"error": self.code, "message": say(self.message)}
         if self.fields:
-            body["fields"] = self.fields
+            body["fields"] = {name: say(text) for name, text in self.fields.items()}
         headers = {"WWW-Authenticate": "Bearer"} if self.status == 401 else None
         return JSONResponse(body, status_code=self.status, headers=headers)
 
 
 class ValidationFailed(Exception):
-    """Input broke a rule; ``fields`` maps each form field to the message shown next to it."""
+    """Input broke a rule; ``fields`` maps each form field to the message shown next to it (in the reader's
+    language)."""
 
-    def __init__(self, fields: dict[str, str]) -> None:
+    def __init__(self, fields: dict[str, Message]) -> None:
         self.fields = fields
-        super().__init__("; ".join(f"{name}: {message}" for name, message in fields.items()))
+        super().__init__("; ".join(f"{name}: {message.key}" for name, message in fields.items()))

@@ -1,5 +1,5 @@
 """Jinja2 set-up (one skin's pages over the templates every skin shares) and the page renderer that adds what
-every page needs (user, CSRF token, notices)."""
+every page needs (the request's language and its texts, the language selector, user, CSRF token, notices)."""
 
 from __future__ import annotations
 
@@ -7,16 +7,19 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from jinja2 import Environment, FileSystemLoader, select_autoescape
+from jinja2 import Environment, FileSystemLoader, pass_context, select_autoescape
+from jinja2.runtime import Context
 from markupsafe import Markup, escape
 from starlette.requests import Request
 from starlette.responses import HTMLResponse
 from starlette.templating import Jinja2Templates
 
 from stack.apps.applications import APPLICATIONS
+from stack.apps.i18n import Message, Translator
 from stack.apps.skins import DEFAULT_SKIN, SKINS
 from stack.apps.web.auth import current_user
 from stack.apps.web.csrf import FIELD, csrf_token
+from stack.apps.web.languages import language_choices, request_language
 
 TEMPLATE_DIR = Path(__file__).parents[1] / "templates"
 # a skin's own folder first; what every skin shows the same way (e-mails, partials) second
@@ -25,8 +28,10 @@ SHARED_DIR = TEMPLATE_DIR / "shared"
 _FLASH = "flash"
 
 
-def _when(value: datetime | None) -> str:
-    return value.strftime("%Y-%m-%d %H:%M UTC") if value else "Never"
+@pass_context
+def _when(context: Context, value: datetime | None) -> str:
+    """A moment as every language writes it here (ISO date, UTC), or "never" in the page's language."""
+    return value.strftime("%Y-%m-%d %H:%M UTC") if value else str(context["t"]("apikeys.never"))
 
 
 def create_environment(skin: str = DEFAULT_SKIN, planted: tuple[str, ...] = ()) -> Environment:
@@ -46,6 +51,8 @@ def create_environment(skin: str = DEFAULT_SKIN, planted: tuple[str, ...] = ()) 
 
     env.globals["testid"] = testid
     env.globals["planted"] = planted
+    env.globals["skin"] = skin
+    env.globals["Markup"] = Markup  # a value's own markup inside a translated text (`t(key, name=Markup(...))`)
     return env
 
 
@@ -56,25 +63,38 @@ def create_templates(skin: str, planted: tuple[str, ...] = ()) -> Jinja2Template
     return Jinja2Templates(env=create_environment(skin, planted))
 
 
-def flash(request: Request, message: str) -> None:
-    """A one-time notice shown on the next page of this application (e.g. after a redirect)."""
-    request.session.setdefault(_FLASH, []).append(message)
+def flash(request: Request, message: Message) -> None:
+    """A one-time notice shown on the next page of this application (e.g. after a redirect), in that page's
+    language."""
+    request.session.setdefault(_FLASH, []).append(message.to_json())
+
+
+def say(request: Request, message: str | Message) -> str:
+    """A message in the request's language, as plain text (for JSON answers); a plain text stays as it is."""
+    if isinstance(message, str):
+        return message
+    skin = request.app.state.templates.env.globals["skin"]
+    return Translator(request_language(request), skin, markup=False)(message)
 
 
 def render(request: Request, name: str, context: dict[str, Any] | None = None, status_code: int = 200) -> HTMLResponse:
     path = request.url.path
     application = next((app for app in APPLICATIONS if path == app.path or path.startswith(app.path + "/")), None)
     user = current_user(request) if application else None
+    templates: Jinja2Templates = request.app.state.templates
+    language = request_language(request)
     page: dict[str, Any] = {
+        "lang": language,
+        "t": Translator(language, templates.env.globals["skin"]),
+        "languages": language_choices(request, language),
         "application": application,
         "user": user,
         "csrf_field": FIELD,
         # forms exist only for signed-in users; an anonymous page view should not create a session
         "csrf_token": csrf_token(request) if user else "",
-        "notices": request.session.pop(_FLASH, []) if application else [],
+        "notices": [Message.from_json(notice) for notice in request.session.pop(_FLASH, [])] if application else [],
     }
     page.update(context or {})
-    templates: Jinja2Templates = request.app.state.templates
     response = templates.TemplateResponse(request, name, page, status_code=status_code)
     assert isinstance(response, HTMLResponse)
     return response
