@@ -36,14 +36,15 @@ def invitation_arrives(actor: Actor, inbox: ScenarioInbox, target: Target) -> No
 
 
 @then(parsers.parse('its subject is "{subject}"'))
-def subject_is(actor: Actor, subject: str) -> None:
+def subject_is(actor: Actor, target: Target, subject: str) -> None:
     assert actor.invitation_mail is not None
-    assert actor.invitation_mail.subject == subject
+    assert actor.invitation_mail.subject == target.invitation_mail.subject_said(subject)
 
 
 @then(parsers.parse('it has exactly one link labelled "{label}"'))
-def one_labelled_link(actor: Actor, label: str) -> None:
+def one_labelled_link(actor: Actor, target: Target, label: str) -> None:
     assert actor.invitation_mail is not None
+    label = target.invitation_mail.link_label_said(label)
     labelled = [link for link in extract.links(actor.invitation_mail) if link.label == label]
     assert len(labelled) == 1, f"links labelled {label!r}: {[link.url for link in labelled]}"
     assert labelled[0].url == extract.invitation_link(actor.invitation_mail, label)

@@ -7,6 +7,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from support.config import UatConfig
+from support.config.model import DEFAULT_LOCALE, in_language
 
 THEIR_ORGANISATION = "their organisation"
 THEIR_SECOND_ORGANISATION = "their second organisation"
@@ -19,12 +20,24 @@ class UnknownPhrase(LookupError):
 
 @dataclass(frozen=True)
 class InvitationMail:
-    """How the invitation e-mail reads on this deployment."""
+    """How the invitation e-mail reads on this deployment, in the language it arrives in."""
 
+    language: str
     subject: str
     link_label: str  # the label of the one link to follow ("Confirm your invitation")
     username_label: str
     password_labels: tuple[str, ...]  # most likely first
+    guide_subject: str  # the subject in the user guide's (English) words, as features quote it
+    guide_link_label: str
+
+    def subject_said(self, guide_words: str) -> str:
+        """The subject a feature quotes in the guide's words, as this e-mail says it ("Confirm your invitation"
+        is "Bevestig uw uitnodiging" in Dutch); words the profile does not know stay as they are."""
+        return self.subject if guide_words == self.guide_subject else guide_words
+
+    def link_label_said(self, guide_words: str) -> str:
+        """Likewise for the label of the link."""
+        return self.link_label if guide_words == self.guide_link_label else guide_words
 
 
 @dataclass(frozen=True)
@@ -114,14 +127,24 @@ class Target:
 
     @property
     def invitation_mail(self) -> InvitationMail:
+        """The invitation e-mail as it reads in the language it arrives in (the user's, where the deployment
+        supports it: `invitation_in_user_language`)."""
         config = self._config
-        assert config.invitation_subject and config.invitation_link_label and config.invitation_username_label
-        assert config.invitation_password_labels  # load_config requires them for a run that invites
+        language = config.invitation_language
+        # load_config requires each wording, in the e-mail's language, for a run that invites
+        subjects, links = config.invitation_subject or {}, config.invitation_link_label or {}
+        subject, link = in_language(subjects, language), in_language(links, language)
+        username = in_language(config.invitation_username_label or {}, language)
+        passwords = in_language(config.invitation_password_labels or {}, language)
+        assert subject and link and username and passwords
         return InvitationMail(
-            config.invitation_subject,
-            config.invitation_link_label,
-            config.invitation_username_label,
-            config.invitation_password_labels,
+            language,
+            subject,
+            link,
+            username,
+            passwords,
+            guide_subject=in_language(subjects, DEFAULT_LOCALE) or "",
+            guide_link_label=in_language(links, DEFAULT_LOCALE) or "",
         )
 
     @property

@@ -22,6 +22,7 @@ from pydantic_settings import (
 
 from support import stack_discovery
 from support.config.model import (
+    DEFAULT_LOCALE,
     DEFAULT_PROFILE,
     DEPLOYMENT_URL_FIELDS,
     ENV_PREFIX,
@@ -30,10 +31,12 @@ from support.config.model import (
     ConfigurationError,
     UatConfig,
     env_name,
+    in_language,
 )
 from support.config.settings import (
     ALWAYS_NEEDED,
     CREATING_PROVIDERS,
+    INVITATION_WORDINGS,
     NEEDED_BY_BACKEND,
     NEEDED_BY_PROVIDER,
     NEEDED_TO_CREATE,
@@ -365,6 +368,20 @@ def _inconsistent(values: Mapping[str, Any]) -> list[str]:
             f"{env_name('user_provider')}={values['user_provider']!r} creates users, but this profile is read-only "
             f"({env_name('read_only')}=true): use 'preprovisioned' or leave it unset"
         )
+    in_user_language = bool(values.get("invitation_in_user_language"))
+    mail_language = (values.get("locale") or DEFAULT_LOCALE) if in_user_language else DEFAULT_LOCALE
+    because = (
+        f"invitations arrive in the user's language, {env_name('locale')}"
+        if in_user_language
+        else f"the invitation e-mail's language ({env_name('invitation_in_user_language')} is false)"
+    )
+    for name in INVITATION_WORDINGS:
+        wordings = values.get(name)
+        if wordings and in_language(wordings, mail_language) is None:
+            problems.append(
+                f"{env_name(name)} has no wording for {mail_language!r} ({because}); it gives "
+                f"{', '.join(sorted(wordings))}"
+            )
     applications, roles = values.get("applications") or {}, values.get("roles") or {}
     clients = set(applications.values())
     for meaning, (client, _) in roles.items():

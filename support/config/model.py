@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, fields
 from pathlib import Path
-from typing import Literal
+from typing import Literal, TypeVar
 
 from support.mail.addresses import unique_address
 from support.secrets import MASK, Secret
@@ -25,10 +25,25 @@ MAIL_BACKENDS: tuple[str, ...] = ("mailpit", "imap")
 IMAP_SECURITIES: tuple[str, ...] = ("ssl", "starttls", "none")
 STACK_MODES: tuple[str, ...] = ("auto", "never")
 IMAP_DEFAULT_PORTS = {"ssl": 993, "starttls": 143, "none": 143}
+# the languages FAMHP's users sign in in, and how a Belgian user's browser asks for each (Accept-Language)
+LOCALES: tuple[str, ...] = ("en", "nl", "fr", "de")
+DEFAULT_LOCALE = "en"
+BROWSER_LANGUAGES = {"en": "en-GB", "nl": "nl-BE", "fr": "fr-BE", "de": "de-BE"}
+TRANSLATION_POLICIES: tuple[str, ...] = ("report", "fail")
+# a wording a profile gives once for every language (a plain value), not as a table by language
+EVERY_LANGUAGE = "*"
 
 # The URLs that say "this run targets a deployment"; giving any of them explicitly turns off the
 # automatic start of the reference stack.
 DEPLOYMENT_URL_FIELDS = ("portal_url", "famhp_connect_url", "vamreg_url", "api_url", "keycloak_url")
+
+
+T = TypeVar("T")
+
+
+def in_language(wordings: Mapping[str, T], language: str) -> T | None:
+    """A setting's wording in one language: its own, else the one given for every language."""
+    return wordings.get(language, wordings.get(EVERY_LANGUAGE))
 
 
 class ConfigurationError(Exception):
@@ -87,15 +102,19 @@ class UatConfig:
     browser_executable: Path | None
     stack: StackMode
     read_only: bool
+    locale: str  # the language the run's users read (en, nl, fr, de): their browser's, and the glossary's
+    translation_findings: str  # what the gate does with language findings: "report" them, or "fail"
     accessibility_baseline: Path | None  # the known violations this deployment lives with (a TOML file)
     organisation: str | None
     second_organisation: str | None
     applications: Mapping[str, str] | None  # the guide's application name -> client id
     roles: Mapping[str, tuple[str, str]] | None  # the guide's role ("API key manager") -> (client id, role name)
-    invitation_subject: str | None
-    invitation_link_label: str | None
-    invitation_username_label: str | None
-    invitation_password_labels: tuple[str, ...] | None
+    invitation_in_user_language: bool  # the inviter chooses the invitee's language, and the e-mail speaks it
+    # how the invitation e-mail reads, by language (EVERY_LANGUAGE: one wording for all)
+    invitation_subject: Mapping[str, str] | None
+    invitation_link_label: Mapping[str, str] | None
+    invitation_username_label: Mapping[str, str] | None
+    invitation_password_labels: Mapping[str, tuple[str, ...]] | None
     api_keys_tab_path: str | None  # FAMHP Connect's "API Keys" tab, relative to famhp_connect_url
     new_api_key_form_path: str | None  # its form to create a key, likewise
     api_check_path: str | None
@@ -108,6 +127,16 @@ class UatConfig:
     explicit: frozenset[str] = field(default=frozenset(), repr=False, compare=False)
     # settings a profile gives only as a reminder ("<set UAT_X>"): unset, and said so by `uat doctor`
     placeholders: Mapping[str, str] = field(default_factory=dict, repr=False, compare=False)
+
+    @property
+    def browser_language(self) -> str:
+        """What the users' browsers ask for (Accept-Language and the browser's own language): nl -> nl-BE."""
+        return BROWSER_LANGUAGES[self.locale]
+
+    @property
+    def invitation_language(self) -> str:
+        """The language the invitation e-mail arrives in: the user's, where the deployment supports it."""
+        return self.locale if self.invitation_in_user_language else DEFAULT_LOCALE
 
     @property
     def uses_reference_stack(self) -> bool:

@@ -14,7 +14,17 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
-from support.config.model import DEFAULT_PROFILE, IMAP_SECURITIES, MAIL_BACKENDS, STACK_MODES, USER_PROVIDERS
+from support.config.model import (
+    DEFAULT_LOCALE,
+    DEFAULT_PROFILE,
+    EVERY_LANGUAGE,
+    IMAP_SECURITIES,
+    LOCALES,
+    MAIL_BACKENDS,
+    STACK_MODES,
+    TRANSLATION_POLICIES,
+    USER_PROVIDERS,
+)
 from support.paths import PROJECT_ROOT
 from support.secrets import Secret, register_totp_secret
 
@@ -196,6 +206,29 @@ def _labels(value: Any) -> tuple[str, ...]:
     return labels
 
 
+def _by_language(parse: Parser) -> Parser:
+    """One wording for every language (a plain value), or a table by language (`{ en = "…", nl = "…" }`, in a
+    UAT_* variable as a JSON object)."""
+
+    def parse_worded(value: Any) -> dict[str, Any]:
+        if isinstance(value, str) and value.strip().startswith("{"):
+            try:
+                value = json.loads(value)
+            except json.JSONDecodeError as exc:
+                raise InvalidValue(f"is not a JSON object of wordings by language ({exc.msg})") from None
+        if not isinstance(value, dict):
+            return {EVERY_LANGUAGE: parse(value)}
+        unknown = sorted(str(language) for language in value if language not in LOCALES)
+        if unknown or not value:
+            raise InvalidValue(
+                f"names {', '.join(unknown) or 'no language'}: give a wording for each of {', '.join(LOCALES)}, "
+                "or one plain wording for all"
+            )
+        return {str(language): parse(wording) for language, wording in value.items()}
+
+    return parse_worded
+
+
 def _path(value: Any) -> str:
     text = _text(value)
     if not text.startswith("/") or any(c.isspace() for c in text):
@@ -253,16 +286,19 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("browser_executable", _existing_file),
     Setting("stack", _choice(STACK_MODES), "auto"),
     Setting("read_only", parse_boolean, False),
+    Setting("locale", _choice(LOCALES), DEFAULT_LOCALE),
+    Setting("translation_findings", _choice(TRANSLATION_POLICIES), "report"),
     Setting("accessibility_baseline", _existing_file),
     # facts of the target deployment that scenarios speak of in the guide's words
     Setting("organisation", _text),
     Setting("second_organisation", _text),
     Setting("applications", _mapping),
     Setting("roles", _roles),
-    Setting("invitation_subject", _text),
-    Setting("invitation_link_label", _text),
-    Setting("invitation_username_label", _text),
-    Setting("invitation_password_labels", _labels),
+    Setting("invitation_in_user_language", parse_boolean, False),
+    Setting("invitation_subject", _by_language(_text)),
+    Setting("invitation_link_label", _by_language(_text)),
+    Setting("invitation_username_label", _by_language(_text)),
+    Setting("invitation_password_labels", _by_language(_labels)),
     Setting("api_keys_tab_path", _path),
     Setting("new_api_key_form_path", _path),
     Setting("api_check_path", _path),
@@ -293,6 +329,10 @@ NEEDED_BY_PROVIDER = {
     "invite-ui": ("org_admin_email", "org_admin_password", "org_admin_totp_secret"),
     "preprovisioned": ("preprovisioned_users",),
 }
+# how the invitation e-mail reads: each needs a wording in the language the e-mail arrives in
+INVITATION_WORDINGS = (
+    "invitation_subject", "invitation_link_label", "invitation_username_label", "invitation_password_labels",
+)  # fmt: skip
 NEEDED_BY_BACKEND = {
     "mailpit": ("mailpit_url",),
     "imap": ("imap_host", "imap_user", "imap_password"),
