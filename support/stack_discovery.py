@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from support.config.model import OrgAdmin
 from support.paths import STACK_STATE
 from support.secrets import Secret, register_totp_secret
 
@@ -184,6 +185,8 @@ def config_values(status: StackStatus) -> dict[str, Any]:
             org_admin_email=admin.email,
             org_admin_password=admin.password,
             org_admin_totp_secret=admin.totp_secret,
+            # every seeded administrator: each shard or worker signs in as its own
+            org_admins=tuple(OrgAdmin(user.email, user.password, user.totp_secret) for user in status.seed_users),
         )
     return values
 
