@@ -38,8 +38,8 @@ from stack.settings import (
     SEED_ADMIN_ORGANIZATIONS,
     SEED_ADMIN_ROLES,
     Credentials,
-    seed_admin_count,
     Ports,
+    seed_admin_count,
     state_dir,
 )
 
