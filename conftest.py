@@ -17,6 +17,7 @@ pytest_plugins = [
     "fixtures.options",
     "fixtures.run",
     "fixtures.selection",
+    "fixtures.shards",
     "fixtures.outcomes",
     "fixtures.accessibility",
     "fixtures.browser",
