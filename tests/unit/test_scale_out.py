@@ -11,6 +11,7 @@ import time
 from pathlib import Path
 from typing import Any
 
+import httpx
 import pytest
 
 from cli import gate
@@ -18,8 +19,9 @@ from cli.results import load_merged
 from cli.run import RunUsageError, Shard, plan
 from support.config import ConfigurationError
 from support.config.model import OrgAdmin
+from support.keycloak_admin import KeycloakAdmin
 from support.org_admins import SIGN_IN_SPACING_S, Slot, lease_org_admin, slot_of
-from support.paths import DURATIONS
+from support.paths import ALLURE_CONFIG, DURATIONS
 from support.secrets import Secret
 from support.stack_discovery import config_values, parse_stack_status
 from tests.unit.test_config import DEMO_PROFILE, STACK_STATUS, TOTP_KEY, demo_env, load
@@ -293,3 +295,50 @@ def test_the_gate_judges_merged_shards_with_the_whole_suites_count(tmp_path: Pat
     assert gate.main(["--merge", *folders, "--min-scenarios", "3", *common], environ={}) == 0
     assert gate.main(["--merge", folders[0], "--min-scenarios", "3", *common], environ={}) == 1
     assert "shard(s) 2/2 missing" in (tmp_path / "summary.md").read_text()
+
+
+# -- a locked administrator ---------------------------------------------------------------------------------------
+
+
+def _keycloak(attack: dict[str, Any], realm: dict[str, Any]) -> KeycloakAdmin:
+    def answer(request: httpx.Request) -> httpx.Response:
+        if request.url.path.endswith("/token"):
+            return httpx.Response(200, json={"access_token": "t", "expires_in": 60})
+        if "/attack-detection/brute-force/users/" in request.url.path:
+            return httpx.Response(200, json=attack)
+        return httpx.Response(200, json=realm)
+
+    return KeycloakAdmin("http://kc", "r", "admin", Secret("pw"), transport=httpx.MockTransport(answer))
+
+
+REALM_BRUTE_FORCE = {"failureFactor": 10, "minimumQuickLoginWaitSeconds": 60, "waitIncrementSeconds": 60,
+                     "maxFailureWaitSeconds": 900}  # fmt: skip
+
+
+def test_a_quick_login_lockout_names_what_is_left_of_the_wait() -> None:
+    began_ms = int((time.time() - 20) * 1000)
+    lockout = _keycloak({"disabled": True, "numFailures": 0, "lastFailure": began_ms}, REALM_BRUTE_FORCE).lockout_of(
+        "u"
+    )
+    assert lockout.locked and lockout.quick_login
+    assert lockout.wait_s is not None and 35 <= lockout.wait_s <= 41
+    described = lockout.describe("olivia.admin@acme-pharma.test")
+    assert "has temporarily locked olivia.admin@acme-pharma.test (two sign-ins within" in described
+    assert "unlocks in about" in described
+
+
+def test_failures_beyond_the_factor_wait_an_increment_each() -> None:
+    lockout = _keycloak({"disabled": True, "numFailures": 20, "lastFailure": 0}, REALM_BRUTE_FORCE).lockout_of("u")
+    assert not lockout.quick_login and lockout.wait_s == 120
+    assert not _keycloak({"disabled": False, "numFailures": 0}, REALM_BRUTE_FORCE).lockout_of("u").locked
+
+
+def test_a_locked_account_has_its_own_category() -> None:
+    rules = gate.load_category_rules(ALLURE_CONFIG)
+    message = (
+        "support.users.providers.base.AccountTemporarilyLocked: Keycloak's brute-force detection has temporarily "
+        "locked olivia.admin@acme-pharma.test (two sign-ins within the realm's quick-login window); it unlocks in "
+        "about 58 s"
+    )
+    scenario = gate.Scenario([gate.Attempt("s", "h", "broken", 0, 1, message, "", False, ())])
+    assert gate.category_of(scenario, rules) == "Environment: account locked by brute-force detection"
