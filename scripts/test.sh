@@ -38,8 +38,9 @@ restore() {
 }
 trap restore EXIT
 
-# remote_scenarios ENGINE VARIABLE: a few scenarios with the browsers on that engine of `uat browsers up`; the
-# Allure environment must name the engine, so a run that silently launched Chromium here does not pass
+# remote_scenarios ENGINE VARIABLE: a few scenarios, and the evidence of a failing one, with the browsers on that
+# engine of `uat browsers up`; the Allure environment must name the engine, so a run that silently launched
+# Chromium here does not pass
 remote_scenarios() {
   local engine=$1 variable=$2 address results=reports/remote/$1
   address=$($BIN/uat browsers status --json | $BIN/python -c "
@@ -48,7 +49,8 @@ status = json.load(sys.stdin)
 print(status['browser_endpoint' if '$engine' == 'browser-server' else 'selenium_grid_url'])")
   env "$variable=$address" $BIN/uat run -q -m "smoke and onboarding" \
     --alluredir="$results/allure-results" --junitxml="$results/junit.xml" &&
-    grep -qx "browser.engine=$engine" "$results/allure-results/environment.properties"
+    grep -qx "browser.engine=$engine" "$results/allure-results/environment.properties" &&
+    env "$variable=$address" $BIN/python -m pytest tests/stack/test_failure_evidence.py -q
 }
 
 phase "unit tests of the suite's helpers" $BIN/python -m pytest tests/unit -q

@@ -216,6 +216,18 @@ def run_selection(overrides: Mapping[str, Any] | None = None, *, env: Mapping[st
     return RunSelection(profile, read_only)
 
 
+def raw_setting(name: str, overrides: Mapping[str, Any] | None = None, *, env: Mapping[str, str] | None = None) -> Any:
+    """One setting's unparsed value from the explicit layers and the profile file (never the reference stack), or
+    None. Cheap: for what must happen before anything else, such as Playwright's grid variables."""
+    explicit = _read_explicit_layers(overrides, os.environ if env is None else env, DOTENV)
+    value = explicit.first(name)
+    if value is None:
+        profile, _ = _resolve_profile(explicit)
+        layer, _ = _read_profile(profile, PROFILES_DIR)
+        value = layer.values.get(name) if layer is not None else None
+    return value
+
+
 def load_config(
     overrides: Mapping[str, Any] | None = None,
     *,
