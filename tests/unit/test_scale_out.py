@@ -342,3 +342,49 @@ def test_a_locked_account_has_its_own_category() -> None:
     )
     scenario = gate.Scenario([gate.Attempt("s", "h", "broken", 0, 1, message, "", False, ())])
     assert gate.category_of(scenario, rules) == "Environment: account locked by brute-force detection"
+
+
+# -- one reference stack for runs started together -------------------------------------------------------------------
+
+
+def test_the_last_run_out_stops_a_stack_that_a_run_started(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from support import stack_discovery
+
+    running = {"healthy": False}
+    commands: list[list[str]] = []
+
+    def status(runner: Any = None) -> Any:
+        if not running["healthy"]:
+            raise stack_discovery.StackNotRunning("not running")
+        return type("Status", (), {"healthy": True})()
+
+    def run(command: list[str], check: bool = False) -> subprocess.CompletedProcess[str]:
+        commands.append(command[1:])
+        running["healthy"] = command[1:3] == ["stack", "up"]
+        return subprocess.CompletedProcess(command, 0)
+
+    monkeypatch.setattr(stack_discovery, "STACK_STATE", tmp_path)
+    monkeypatch.setattr(stack_discovery, "read_stack_status", status)
+    monkeypatch.setattr(stack_discovery, "uat_command", lambda: "uat")
+    monkeypatch.setattr(stack_discovery.subprocess, "run", run)
+    first = stack_discovery.use_reference_stack("mailpit")
+    second = stack_discovery.use_reference_stack("mailpit")
+    assert first.started and not second.started and commands == [["stack", "up", "--mail", "mailpit"]]
+    stack_discovery.leave_reference_stack(first)  # the starter finishes first: the other shard still runs
+    assert commands[-1][:2] == ["stack", "up"] and "other runs on this machine still use it" in capsys.readouterr().out
+    stack_discovery.leave_reference_stack(second)
+    assert commands[-1] == ["stack", "down"]
+
+
+def test_a_stack_started_by_hand_stays_up(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from support import stack_discovery
+
+    commands: list[list[str]] = []
+    (tmp_path / "auto-started").touch()  # left by a run that was killed; nobody holds the stack now
+    monkeypatch.setattr(stack_discovery, "STACK_STATE", tmp_path)
+    monkeypatch.setattr(stack_discovery, "read_stack_status", lambda runner=None: type("S", (), {"healthy": True})())
+    monkeypatch.setattr(stack_discovery.subprocess, "run", lambda command, check=False: commands.append(command))
+    stack_discovery.leave_reference_stack(stack_discovery.use_reference_stack("mailpit"))
+    assert commands == []
