@@ -254,7 +254,7 @@ def test_the_committed_durations_name_every_scenario_of_the_suite() -> None:
     collected = subprocess.run(
         [sys.executable, "-m", "pytest", "features", "--collect-only", "-q", "-p", "no:randomly"],
         capture_output=True, text=True, check=False, cwd=DURATIONS.parents[1],
-    ).stdout.split()  # fmt: skip
+    ).stdout.splitlines()  # fmt: skip
     scenarios = {line for line in collected if line.startswith("features/") and "::" in line}
     assert scenarios and scenarios <= set(durations), sorted(scenarios - set(durations))[:3]
 
