@@ -181,7 +181,11 @@ def main() -> int:
             gate_args = ["gate", "--merge", *shard_dirs] + (["--min-scenarios", "1"] if args.markers else [])
             gate = subprocess.run([UAT, *gate_args], cwd=PROJECT_ROOT, capture_output=True, text=True, check=False)
             verdict = next((line for line in gate.stdout.splitlines() if "release gate" in line), gate.stdout[-200:])
-            variant.gate = f"report exit {report.returncode}; gate exit {gate.returncode}: {verdict.strip()}"
+            merged = json.loads((PROJECT_ROOT / "reports" / "allure-report" / "summary.json").read_text())["stats"]
+            variant.gate = (
+                f"merged report: {merged} (report exit {report.returncode}); gate exit {gate.returncode}: "
+                f"{verdict.strip()}"
+            )
             variant.notes += administrators_used(since_ms)
         elif name == "server":
             browsers = _json("browsers", "status", "--json")
