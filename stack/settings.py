@@ -196,17 +196,21 @@ class Credentials:
     @classmethod
     def load_or_create(cls, path: Path, seed_admins: int | None = None) -> Credentials:
         """The checkout's credentials; `seed_admins` resizes the administrators (`up` does; a status reads them
-        as they are, so a shell without FAMHP_UAT_SEED_ADMINS never drops what the realm has)."""
-        if path.exists():
-            known = json.loads(path.read_text())
+        as they are, so a shell without FAMHP_UAT_SEED_ADMINS never drops what the realm has). Written only when
+        something changed, and atomically: parallel runs read this file at the same moment (`status --json`)."""
+        known = json.loads(path.read_text()) if path.exists() else None
+        if known is not None:
             creds = cls(**{k: v for k, v in known.items() if k in cls.__dataclass_fields__})
         else:
             creds = cls().with_seed_admins(seed_admin_count())
         if seed_admins is not None:
             creds.with_seed_admins(seed_admins)
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(json.dumps(asdict(creds), indent=2))
-        path.chmod(0o600)
+        if asdict(creds) != known:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            partial = path.with_name(f".{path.name}.{os.getpid()}")
+            partial.write_text(json.dumps(asdict(creds), indent=2))
+            partial.chmod(0o600)
+            partial.replace(path)
         return creds
 
 

@@ -108,3 +108,15 @@ def test_resizing_the_seed_admins_keeps_the_secrets_of_those_kept(
     monkeypatch.setenv("FAMHP_UAT_SEED_ADMINS", "0")
     with pytest.raises(ValueError, match="FAMHP_UAT_SEED_ADMINS='0'"):
         seed_admin_count()
+
+
+def test_reading_the_credentials_never_rewrites_them(tmp_path: Path) -> None:
+    """Parallel runs ask `uat stack status --json` at the same moment: a read that rewrote the file (truncate, then
+    write) let another reader see it empty."""
+    path = tmp_path / "credentials.json"
+    Credentials.load_or_create(path, 3)
+    before = path.stat().st_mtime_ns, path.stat().st_ino
+    for _ in range(3):
+        Credentials.load_or_create(path)
+    assert (path.stat().st_mtime_ns, path.stat().st_ino) == before
+    assert oct(path.stat().st_mode & 0o777) == "0o600"
