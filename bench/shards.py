@@ -137,7 +137,7 @@ def administrators_used(since_ms: int) -> list[str]:
         for seed in status["seed_users"]:
             account = admin.find_user(seed["email"])
             assert account is not None
-            sessions = admin._call("GET", f"/users/{account.id}/sessions").json()
+            sessions = admin.sessions_of(account.id)
             fresh = [s for s in sessions if int(s.get("start", 0)) >= since_ms]
             lockout = admin.lockout_of(account.id)
             lines.append(

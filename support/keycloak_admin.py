@@ -311,6 +311,14 @@ class KeycloakAdmin(ClosedOnExit):
             wait = max(last_failure_ms / 1000 + wait - time.time(), 0)
         return Lockout(bool(status.get("disabled")), failures, wait, quick_login)
 
+    def clear_lockout(self, user_id: str) -> None:
+        """Forget the user's failed sign-ins (brute-force detection lets them in again at once)."""
+        self._call("DELETE", f"/attack-detection/brute-force/users/{quote(user_id)}")
+
+    def sessions_of(self, user_id: str) -> list[dict[str, Any]]:
+        """The user's active sessions (`start` and `lastAccess` in epoch milliseconds)."""
+        return list(self._call("GET", f"/users/{quote(user_id)}/sessions").json())
+
     # -- transport -----------------------------------------------------------------------------------
 
     def _call(self, method: str, path: str, *, allow: Sequence[int] = (), **kwargs: Any) -> httpx.Response:
