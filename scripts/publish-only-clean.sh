@@ -5,9 +5,16 @@
 # uploads next, only the summary goes out. With it, the run's console log (kept out of the job log until now) is
 # shown. Writes publish=true|false to $GITHUB_OUTPUT when that is set. Always exits 0: the gate gives the verdict.
 # Usage: sh scripts/publish-only-clean.sh   (from the project root)
+#        sh scripts/publish-only-clean.sh FOLDER [PATH...]   one shard: FOLDER/scan-clean.txt, FOLDER/console.log, and
+#                                                            FOLDER and the PATHs as its evidence
 MARKER=reports/scan-clean.txt
 CONSOLE=reports/console.log
-EVIDENCE="reports/allure-report reports/allure-report-single reports/allure-results reports/junit.xml $CONSOLE test-results"
+EVIDENCE="reports/allure-report reports/allure-report-single reports/allure-results reports/junit.xml reports/shards $CONSOLE test-results"
+if [ $# -gt 0 ]; then
+  MARKER=$1/scan-clean.txt
+  CONSOLE=$1/console.log
+  EVIDENCE="$*"
+fi
 
 if [ -f "$MARKER" ]; then
   publish=true

@@ -21,7 +21,8 @@ def build_parser(prog: str = "uat stack") -> argparse.ArgumentParser:
         prog=prog,
         description="The bundled reference stack: real Keycloak, Mailpit, GreenMail and the reference portal "
         "apps on localhost. Downloads are cached in ~/.cache/famhp-uat (FAMHP_UAT_CACHE); state, logs and "
-        "databases live in .stack/ of this checkout.",
+        "databases live in .stack/ of this checkout. The realm seeds FAMHP_UAT_SEED_ADMINS organisation "
+        "administrators (default 4), one per shard or worker; `status --json` lists them as seed_users.",
     )
     sub = parser.add_subparsers(dest="command", required=True, metavar="{up,down,status,logs,theme,skin}")
     up = sub.add_parser("up", help="start every service and return when all are healthy (idempotent)")
@@ -189,7 +190,7 @@ def main(argv: list[str] | None = None, prog: str = "uat stack") -> int:
                         raise
                     continue
                 print(f"==> {name} <==\n{text}")
-    except StackError as exc:
+    except (StackError, ValueError) as exc:  # ValueError: a FAMHP_UAT_* number (port, administrators) out of range
         print(f"error: {exc}", file=sys.stderr)
         return 2
     except KeyboardInterrupt:

@@ -26,7 +26,7 @@ from stack.login_themes import (
     require_planted,
 )
 from stack.process import Launched, is_ours, log_tail, require_free_ports, save_json, start, stop, stop_all
-from stack.realm import fingerprint, realm_values, render_realm
+from stack.realm import fingerprint, realm_values, render_realm, with_seed_admins
 from stack.settings import (
     KEYCLOAK_VERSION,
     MAIL_BACKENDS,
@@ -39,6 +39,7 @@ from stack.settings import (
     SEED_ADMIN_ROLES,
     Credentials,
     Ports,
+    seed_admin_count,
     state_dir,
 )
 
@@ -162,7 +163,9 @@ class ReferenceStack:
                 )
             )
         kc_home = self.dir / "keycloak" / "home"
-        realm_json = render_realm(realm_values(profile, smtp_port, apps_base, creds, login_theme=theme))
+        realm_json = with_seed_admins(
+            render_realm(realm_values(profile, smtp_port, apps_base, creds, login_theme=theme)), creds.seed_admins
+        )
         services.append(
             Service(
                 name="keycloak",
@@ -345,7 +348,7 @@ class ReferenceStack:
             self.log("restarting: the previous stack is incomplete, unhealthy, outdated or --fresh was asked for")
             self.down()
         started_at = time.monotonic()
-        creds = self.credentials()
+        creds = Credentials.load_or_create(self.dir / "credentials.json", seed_admin_count())
         services = self._services(mail, profile, fresh, creds, theme, planted, skin)
         require_free_ports({what: port for s in services for what, port in s.ports.items()})
         launched: dict[str, Launched] = {}
@@ -469,14 +472,16 @@ class ReferenceStack:
                 "vamreg": creds.vamreg_client_secret,
                 creds.provisioner_client_id: creds.provisioner_client_secret,
             },
+            # every organisation administrator of the realm, the first one first (one per shard or worker)
             "seed_users": [
                 {
-                    "email": creds.seed_admin_email,
-                    "password": creds.seed_admin_password,
-                    "totp_secret": creds.seed_admin_totp_base32,
+                    "email": admin.email,
+                    "password": admin.password,
+                    "totp_secret": admin.totp_base32,
                     "roles": SEED_ADMIN_ROLES,
                     "organizations": SEED_ADMIN_ORGANIZATIONS,
                 }
+                for admin in creds.seed_admins
             ],
             "services": services,
         }

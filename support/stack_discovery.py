@@ -11,8 +11,9 @@ import sys
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import IO, Any
 
+from support.config.model import OrgAdmin
 from support.paths import STACK_STATE
 from support.secrets import Secret, register_totp_secret
 
@@ -184,26 +185,71 @@ def config_values(status: StackStatus) -> dict[str, Any]:
             org_admin_email=admin.email,
             org_admin_password=admin.password,
             org_admin_totp_secret=admin.totp_secret,
+            # every seeded administrator: each shard or worker signs in as its own
+            org_admins=tuple(OrgAdmin(user.email, user.password, user.totp_secret) for user in status.seed_users),
         )
     return values
 
 
-def start_reference_stack(mail_backend: str) -> bool:
-    """`uat stack up` unless the stack is healthy already (then False: someone else owns it); one process at a
-    time starts it (a file lock), so parallel runs on this machine share one stack. Raises StackDiscoveryError
-    when it does not start."""
+# Every run that uses the reference stack holds this lock shared while it runs; a run that started the stack leaves
+# the marker, and the last run out stops such a stack (never one started by hand). So shards started together on
+# one machine share one stack, and the first one to finish does not stop it under the others.
+_UP_LOCK, _USERS_LOCK, _AUTO_STARTED = "up.lock", "users.lock", "auto-started"
+
+
+@dataclass
+class StackUse:
+    """This run's share of the reference stack (a shared lock held until `leave_reference_stack`)."""
+
+    handle: IO[str]
+    started: bool  # this run started it
+
+
+def use_reference_stack(mail_backend: str) -> StackUse:
+    """`uat stack up` unless the stack is healthy already; one process at a time starts it (a file lock). Raises
+    StackDiscoveryError when it does not start."""
     STACK_STATE.mkdir(parents=True, exist_ok=True)
-    with (STACK_STATE / "up.lock").open("w") as lock:
+    with (STACK_STATE / _UP_LOCK).open("w") as lock:
         fcntl.flock(lock, fcntl.LOCK_EX)
+        users = (STACK_STATE / _USERS_LOCK).open("a")
         try:
-            if read_stack_status().healthy:
-                return False
+            healthy = read_stack_status().healthy
         except StackDiscoveryError:
-            pass  # not running: start it
-        print(f"\nstarting the reference stack (mail backend {mail_backend}); `uat stack down` stops it", flush=True)
-        if subprocess.run([uat_command(), "stack", "up", "--mail", mail_backend], check=False).returncode != 0:
-            raise StackDiscoveryError("the reference stack did not start (see above)")
+            healthy = False
+        if healthy and not _in_use(users):
+            (STACK_STATE / _AUTO_STARTED).unlink(missing_ok=True)  # a marker no run holds: the stack runs by hand
+        if not healthy:
+            print(f"\nstarting the reference stack (mail backend {mail_backend}); the last run to finish stops it "
+                  "(or `uat stack down`)", flush=True)  # fmt: skip
+            if subprocess.run([uat_command(), "stack", "up", "--mail", mail_backend], check=False).returncode != 0:
+                users.close()
+                raise StackDiscoveryError("the reference stack did not start (see above)")
+            (STACK_STATE / _AUTO_STARTED).touch()
+        fcntl.flock(users, fcntl.LOCK_SH)
+        return StackUse(users, started=not healthy)
+
+
+def _in_use(users: IO[str]) -> bool:
+    try:
+        fcntl.flock(users, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except BlockingIOError:
         return True
+    fcntl.flock(users, fcntl.LOCK_UN)
+    return False
+
+
+def leave_reference_stack(use: StackUse) -> None:
+    """Give up this run's share; the last run out stops a stack that a run started, and says when others remain."""
+    use.handle.close()
+    with (STACK_STATE / _UP_LOCK).open("w") as lock, (STACK_STATE / _USERS_LOCK).open("a") as users:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        if not (STACK_STATE / _AUTO_STARTED).exists():
+            return
+        if _in_use(users):
+            print("the reference stack stays up: other runs on this machine still use it", flush=True)
+            return
+        (STACK_STATE / _AUTO_STARTED).unlink(missing_ok=True)
+        stop_reference_stack()
 
 
 def stop_reference_stack() -> None:

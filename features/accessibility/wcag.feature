@@ -1,6 +1,6 @@
 @a11y
 Feature: The journey meets WCAG 2.1 AA
-  FAMHP's web applications for the public fall under the EU Web Accessibility Directive (WCAG 2.1 AA,
+  User guide 1.1, 1.3 and 2.2: the journeys of the guide, for everyone. FAMHP's web applications for the public fall under the EU Web Accessibility Directive (WCAG 2.1 AA,
   EN 301 549). Every screen a scenario shows is checked with axe-core; these scenarios say it for the
   journeys of the user guide: a violation that is not in the deployment's baseline of known ones fails them.
 

@@ -46,6 +46,15 @@ def in_language(wordings: Mapping[str, T], language: str) -> T | None:
     return wordings.get(language, wordings.get(EVERY_LANGUAGE))
 
 
+@dataclass(frozen=True)
+class OrgAdmin:
+    """An organisation administrator the suite signs in as to invite users; each shard or worker takes its own."""
+
+    email: str
+    password: Secret = field(repr=False)
+    totp_secret: Secret = field(repr=False)
+
+
 class ConfigurationError(Exception):
     """The configuration cannot drive a run; `problems` lists every reason, each naming its variable."""
 
@@ -86,6 +95,7 @@ class UatConfig:
     org_admin_email: str | None
     org_admin_password: Secret | None
     org_admin_totp_secret: Secret | None
+    org_admins: tuple[OrgAdmin, ...] | None  # several administrators: one per shard or worker (UAT_ORG_ADMINS)
     preprovisioned_users: Path | None
     mail_backend: MailBackend | None
     mailpit_url: str | None
@@ -100,6 +110,8 @@ class UatConfig:
     ui_timeout_ms: int
     otp_look_around: int
     browser_executable: Path | None
+    browser_endpoint: str | None  # a Playwright browser server (ws://host:port/)
+    selenium_grid_url: str | None  # a Selenium Grid 4 (http://host:port)
     stack: StackMode
     read_only: bool
     locale: str  # the language the run's users read (en, nl, fr, de): their browser's, and the glossary's
@@ -142,6 +154,24 @@ class UatConfig:
     def uses_reference_stack(self) -> bool:
         """Profile local with no deployment URL given explicitly: the run targets the bundled stack."""
         return self.profile == REFERENCE_STACK_PROFILE and not self.explicit & set(DEPLOYMENT_URL_FIELDS)
+
+    @property
+    def org_admin_pool(self) -> tuple[OrgAdmin, ...]:
+        """Every organisation administrator the run may sign in as: UAT_ORG_ADMINS, else the one UAT_ORG_ADMIN_*."""
+        if self.org_admins:
+            return tuple(self.org_admins)
+        if self.org_admin_email and self.org_admin_password and self.org_admin_totp_secret:
+            return (OrgAdmin(self.org_admin_email, self.org_admin_password, self.org_admin_totp_secret),)
+        return ()
+
+    @property
+    def browser_engine(self) -> str:
+        """Where the browsers run: "browser-server", "selenium-grid" or "local" (launched by this process)."""
+        if self.browser_endpoint:
+            return "browser-server"
+        if self.selenium_grid_url:
+            return "selenium-grid"
+        return "local"
 
     def require(self, *names: str, purpose: str) -> None:
         """Fail with one ConfigurationError naming every unset field that `purpose` needs."""

@@ -41,9 +41,10 @@ def _step(steps: list[dict[str, Any]], text: str) -> tuple[int, dict[str, Any]]:
 
 # ---- GitHub Actions ------------------------------------------------------------------------------------------------
 def test_github_uploads_only_what_the_scan_cleared(github: dict[str, Any]) -> None:
-    steps = github["jobs"]["uat"]["steps"]
-    gate_at, _ = _step(steps, "uat gate")
+    steps = github["jobs"]["report"]["steps"]
+    gate_at, _ = _step(steps, "uat gate --merge")
     cleared_at, cleared = _step(steps, PUBLISH_SCRIPT)
+    assert cleared["run"] == PUBLISH_SCRIPT
     assert gate_at < cleared_at and cleared["id"] == "cleared" and cleared["if"] == "always()"
     uploads = [(index, step) for index, step in enumerate(steps) if "upload" in str(step.get("uses"))]
     assert len(uploads) == 3
@@ -55,23 +56,44 @@ def test_github_uploads_only_what_the_scan_cleared(github: dict[str, Any]) -> No
         else:
             assert "steps.cleared.outputs.publish == 'true'" in step["if"], step["name"]
     pages = github["jobs"]["pages"]
-    assert "needs.uat.outputs.publish == 'true'" in pages["if"]
-    assert github["jobs"]["uat"]["outputs"]["publish"] == "${{ steps.cleared.outputs.publish }}"
+    assert "needs.report.outputs.publish == 'true'" in pages["if"]
+    assert github["jobs"]["report"]["outputs"]["publish"] == "${{ steps.cleared.outputs.publish }}"
+
+
+def test_github_shards_upload_only_what_their_own_scan_cleared(github: dict[str, Any]) -> None:
+    """Only a shard's runner knows the secrets its scenarios made: it scans, and uploads only a cleared shard."""
+    job = github["jobs"]["shard"]
+    assert job["strategy"]["matrix"]["shard"] == list(range(1, int(github["env"]["SHARDS"]) + 1))
+    steps = job["steps"]
+    run_at, _ = _step(steps, "uat run --shard")
+    scan_at, scan = _step(steps, "uat scan-artifacts")
+    cleared_at, cleared = _step(steps, PUBLISH_SCRIPT)
+    assert run_at < scan_at < cleared_at and scan["if"] == cleared["if"] == "always()"
+    assert '--clean-marker "reports/shards/$SHARD-of-$SHARDS/scan-clean.txt"' in scan["run"]
+    assert '"reports/shards/$SHARD-of-$SHARDS"' in cleared["run"] and cleared["id"] == "cleared"
+    uploads = [(index, step) for index, step in enumerate(steps) if "upload" in str(step.get("uses"))]
+    assert [index > cleared_at for index, _ in uploads] == [True]
+    assert "steps.cleared.outputs.publish == 'true'" in uploads[0][1]["if"]
+    assert github["jobs"]["report"]["needs"] == "shard"
 
 
 def test_github_keeps_the_console_out_of_the_job_log_until_the_scan(github: dict[str, Any]) -> None:
-    _, run = _step(github["jobs"]["uat"]["steps"], "uat run")
-    assert run["run"].count("> reports/console.log 2>&1") == 2
+    _, run = _step(github["jobs"]["shard"]["steps"], "uat run")
+    assert run["run"].count('> "$folder/console.log" 2>&1') == 2
 
 
 # ---- GitLab CI -------------------------------------------------------------------------------------------------------
 def test_gitlab_withholds_the_evidence_before_its_artifacts_are_uploaded(gitlab: dict[str, Any]) -> None:
-    job = gitlab["uat"]
-    assert job["after_script"] == [PUBLISH_SCRIPT]  # after_script runs after a failed or timed-out script too
-    assert job["artifacts"]["when"] == "always"
-    assert set(job["artifacts"]["paths"]) >= {"reports/summary.md", "reports/console.log", "test-results/"}
-    script = "\n".join(job["script"])
-    assert script.count("> reports/console.log 2>&1") == 2
+    report = gitlab["uat-report"]
+    assert report["after_script"] == [PUBLISH_SCRIPT]  # after_script runs after a failed or timed-out script too
+    assert report["artifacts"]["when"] == "always"
+    assert set(report["artifacts"]["paths"]) >= {"reports/summary.md", "reports/shards/", "test-results/"}
+    shard = gitlab["uat-shard"]
+    assert [line.split('"')[1] for line in shard["after_script"]] == ["reports/shards/$CI_NODE_INDEX-of-$CI_NODE_TOTAL"]
+    assert all(line.startswith(PUBLISH_SCRIPT) for line in shard["after_script"])
+    script = "\n".join(shard["script"])
+    assert script.count('> "$folder/console.log" 2>&1') == 2
+    assert '--clean-marker "$folder/scan-clean.txt"' in script
     assert any("test -d reports/allure-report" in line for line in gitlab["pages"]["script"])
 
 
@@ -146,6 +168,28 @@ def test_a_planted_secret_stops_publication(runs: dict[str, SelftestRun], tmp_pa
     assert "the artifact scan found 1 secret occurrence(s)" in summary and password not in summary
     assert "NOT PUBLISHED" in printed and "4 passed" not in printed
     assert not (workspace / ".uat" / "run-secrets").exists()
+
+
+def test_a_shard_is_kept_only_when_its_own_scan_cleared_it(tmp_path: Path) -> None:
+    """The shard form of the publication step: FOLDER/scan-clean.txt decides for FOLDER and the paths after it."""
+    shard, traces = tmp_path / "reports" / "shards" / "2-of-3", tmp_path / "test-results" / "shard-2-of-3"
+    for folder in (shard, traces):
+        folder.mkdir(parents=True)
+    (shard / "console.log").write_text("14 passed\n")
+    command = f'{PUBLISH_SCRIPT} "{shard}" "{traces}"'
+    env = {"PATH": "/usr/bin:/bin", "GITHUB_OUTPUT": str(tmp_path / "out")}
+    script = PROJECT_ROOT / "scripts" / "publish-only-clean.sh"
+    kept = subprocess.run(["sh", "-c", command.replace("scripts/", f"{script.parent}/")], cwd=tmp_path, env=env,
+                          capture_output=True, text=True, check=True)  # fmt: skip
+    assert "NOT PUBLISHED" in kept.stdout and not shard.exists() and not traces.exists()
+    for folder in (shard, traces):
+        folder.mkdir(parents=True)
+    (shard / "scan-clean.txt").write_text("clean\n")
+    (shard / "console.log").write_text("14 passed\n")
+    published = subprocess.run(["sh", "-c", command.replace("scripts/", f"{script.parent}/")], cwd=tmp_path, env=env,
+                               capture_output=True, text=True, check=True)  # fmt: skip
+    assert shard.exists() and traces.exists() and "14 passed" in published.stdout
+    assert (tmp_path / "out").read_text() == "publish=false\npublish=true\n"
 
 
 def test_no_scan_at_all_publishes_nothing_but_the_summary(runs: dict[str, SelftestRun], tmp_path: Path) -> None:

@@ -128,7 +128,7 @@ def test_the_diff_finds_a_changed_picture_and_ignores_an_equal_one(tmp_path: Pat
         (folder / "images").mkdir(parents=True)
         for name, data in pictures.items():
             (folder / "images" / f"{name}.png").write_bytes(data)
-    assert {(change.step_id, change.note.split()[0]) for change in compare(old, new)} == {
+    assert {(change.step_id, change.note.split()[0]) for change in compare(old, new, threshold=0.01)} == {
         ("b", "2.2%"),
         ("gone", "no"),
         ("new", "new"),

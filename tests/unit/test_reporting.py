@@ -223,9 +223,11 @@ def test_the_target_environment_names_urls_and_never_credentials() -> None:
         mail_backend, mailpit_url, imap_host, imap_port, imap_security = "imap", None, "imap.example", 993, "ssl"
         imap_password = Secret("Imap#Password-123")
         organisation = "Acme Pharma NV"
+        browser_engine, browser_endpoint, selenium_grid_url = "selenium-grid", None, "http://grid.example:4444"
 
     values = environment.target_environment(Config())
     assert values["realm"] == "famhp-externals" and values["mail.imap"] == "imap.example:993 (ssl)"
+    assert values["browser.engine"] == "selenium-grid" and values["browser.address"] == "http://grid.example:4444"
     assert values["organisation"] == "Acme Pharma NV"
     assert "Imap#Password-123" not in json.dumps(values)
 
