@@ -57,10 +57,10 @@ def browser(
 
 
 @pytest.fixture(scope="session")
-def browser_context_args(browser_context_args: dict) -> dict:
+def browser_context_args(browser_context_args: dict, uat_config: UatConfig) -> dict:
     from fixtures.browser import with_context_options
 
-    return with_context_options(browser_context_args)
+    return with_context_options(browser_context_args, uat_config)
 
 
 @pytest.fixture

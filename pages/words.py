@@ -1,6 +1,6 @@
 """What a user reads on the applications' screens (portal, FAMHP Connect, VAMREG), in one place: the page objects
 find every tile, tab, button, field, column and heading by these words, so a deployment's own wording or another
-language (issue 13: nl, fr, de) is an edit here and nowhere else."""
+language (nl, fr, de) is an edit here and nowhere else."""
 
 from __future__ import annotations
 
@@ -107,8 +107,144 @@ class Glossary:
 
 
 ENGLISH = Glossary()
+# the same things in the other languages FAMHP's users sign in in, in the wordings of the reference apps' skins
+DUTCH = Glossary(
+    applications=Term("Uw toepassingen", "Toepassingen"),
+    sign_out=Term("Afmelden", "Uitloggen"),
+    signed_out=Term("U bent afgemeld", "U bent uitgelogd"),
+    sign_in_failed=Term("De aanmelding werd niet voltooid", "Aanmelding mislukt"),
+    full_name=Term("Naam", "Volledige naam"),
+    email=Term("E-mail", "E-mailadres"),
+    organisations=Term("Organisaties"),
+    invitation_used=Term("Uitnodiging al gebruikt"),
+    invitation_expired=Term("Uitnodiging verlopen"),
+    invitation_unknown=Term("Uitnodiging niet gevonden"),
+    users_tab=Term("Gebruikers"),
+    api_keys_tab=Term("API-sleutels"),
+    access_denied=Term("Toegang geweigerd"),
+    create_api_key=Term("API-sleutel aanmaken", "Nieuwe API-sleutel"),
+    api_key_name=Term("Naam", "Naam van de API-sleutel"),
+    organisation=Term("Organisatie"),
+    choose_organisation=Term("Kies een organisatie", "Selecteer uw organisatie"),
+    no_organisation=Term(
+        "U bent geen lid van een organisatie waarvoor u API-sleutels kunt beheren.",
+        "U behoort tot geen organisatie waarin u API-sleutels mag beheren.",
+    ),
+    save=Term("Opslaan"),
+    cancel=Term("Annuleren"),
+    secret=Term("Uw nieuwe API-sleutel", "Geheim"),
+    copy=Term("Kopiëren", "Naar het klembord kopiëren"),
+    done=Term("Klaar"),
+    name=Term("Naam"),
+    prefix=Term("Prefix", "Sleutelprefix"),
+    created=Term("Aangemaakt"),
+    created_by=Term("Aangemaakt door"),
+    last_used=Term("Laatst gebruikt"),
+    status=Term("Status"),
+    revoke=Term("Intrekken", "Sleutel intrekken"),
+    invite_user=Term("Gebruiker uitnodigen", "Een gebruiker uitnodigen"),
+    search_users=Term("Gebruikers zoeken", "Een gebruiker zoeken"),
+    search=Term("Zoeken"),
+    first_name=Term("Voornaam"),
+    last_name=Term("Achternaam"),
+    roles=Term("Rollen"),
+    send_invitation=Term("Uitnodiging versturen"),
+)
+FRENCH = Glossary(
+    applications=Term("Vos applications", "Applications"),
+    sign_out=Term("Se déconnecter", "Déconnexion"),
+    signed_out=Term("Vous êtes déconnecté", "Vous avez été déconnecté"),
+    sign_in_failed=Term("La connexion n’a pas abouti", "Échec de la connexion"),
+    full_name=Term("Nom", "Nom complet"),
+    email=Term("E-mail", "Adresse e-mail"),
+    organisations=Term("Organisations"),
+    invitation_used=Term("Invitation déjà utilisée"),
+    invitation_expired=Term("Invitation expirée"),
+    invitation_unknown=Term("Invitation introuvable"),
+    users_tab=Term("Utilisateurs"),
+    api_keys_tab=Term("Clés API"),
+    access_denied=Term("Accès refusé"),
+    create_api_key=Term("Créer une clé API", "Nouvelle clé API"),
+    api_key_name=Term("Nom", "Nom de la clé API"),
+    organisation=Term("Organisation"),
+    choose_organisation=Term("Choisissez une organisation", "Sélectionnez votre organisation"),
+    no_organisation=Term(
+        "Vous n’êtes membre d’aucune organisation pour laquelle vous pouvez gérer des clés API.",
+        "Vous n’appartenez à aucune organisation dans laquelle vous pouvez gérer des clés API.",
+    ),
+    save=Term("Enregistrer"),
+    cancel=Term("Annuler"),
+    secret=Term("Votre nouvelle clé API", "Secret"),
+    copy=Term("Copier", "Copier dans le presse-papiers"),
+    done=Term("Terminé"),
+    name=Term("Nom"),
+    prefix=Term("Préfixe", "Préfixe de la clé"),
+    created=Term("Créée le"),
+    created_by=Term("Créée par"),
+    last_used=Term("Dernière utilisation"),
+    status=Term("Statut"),
+    revoke=Term("Révoquer", "Révoquer la clé"),
+    invite_user=Term("Inviter un utilisateur"),
+    search_users=Term("Rechercher des utilisateurs", "Trouver un utilisateur"),
+    search=Term("Rechercher"),
+    first_name=Term("Prénom"),
+    last_name=Term("Nom de famille"),
+    roles=Term("Rôles"),
+    send_invitation=Term("Envoyer l’invitation"),
+)
+GERMAN = Glossary(
+    applications=Term("Ihre Anwendungen", "Anwendungen"),
+    sign_out=Term("Abmelden", "Ausloggen"),
+    signed_out=Term("Sie sind abgemeldet", "Sie wurden abgemeldet"),
+    sign_in_failed=Term("Die Anmeldung wurde nicht abgeschlossen", "Anmeldung fehlgeschlagen"),
+    full_name=Term("Name", "Vollständiger Name"),
+    email=Term("E-Mail", "E-Mail-Adresse"),
+    organisations=Term("Organisationen"),
+    invitation_used=Term("Einladung bereits verwendet"),
+    invitation_expired=Term("Einladung abgelaufen"),
+    invitation_unknown=Term("Einladung nicht gefunden"),
+    users_tab=Term("Benutzer"),
+    api_keys_tab=Term("API-Schlüssel"),
+    access_denied=Term("Zugriff verweigert"),
+    create_api_key=Term("API-Schlüssel erstellen", "Neuer API-Schlüssel"),
+    api_key_name=Term("Name", "Name des API-Schlüssels"),
+    organisation=Term("Organisation"),
+    choose_organisation=Term("Wählen Sie eine Organisation", "Wählen Sie Ihre Organisation aus"),
+    no_organisation=Term(
+        "Sie sind nicht Mitglied einer Organisation, für die Sie API-Schlüssel verwalten können.",
+        "Sie gehören keiner Organisation an, in der Sie API-Schlüssel verwalten dürfen.",
+    ),
+    save=Term("Speichern"),
+    cancel=Term("Abbrechen"),
+    secret=Term("Ihr neuer API-Schlüssel", "Geheimnis"),
+    copy=Term("Kopieren", "In die Zwischenablage kopieren"),
+    done=Term("Fertig"),
+    name=Term("Name"),
+    prefix=Term("Präfix", "Schlüsselpräfix"),
+    created=Term("Erstellt"),
+    created_by=Term("Erstellt von"),
+    last_used=Term("Zuletzt verwendet"),
+    status=Term("Status"),
+    revoke=Term("Widerrufen", "Schlüssel widerrufen"),
+    invite_user=Term("Benutzer einladen", "Einen Benutzer einladen"),
+    search_users=Term("Benutzer suchen", "Einen Benutzer finden"),
+    search=Term("Suchen"),
+    first_name=Term("Vorname"),
+    last_name=Term("Nachname"),
+    roles=Term("Rollen"),
+    send_invitation=Term("Einladung senden"),
+)
+GLOSSARIES = {"en": ENGLISH, "nl": DUTCH, "fr": FRENCH, "de": GERMAN}
+_spoken = ["en"]
+
+
+def speak(language: str) -> None:
+    """Makes the page objects read the screens in `language` (the run's locale: en, nl, fr or de)."""
+    if language not in GLOSSARIES:
+        raise ValueError(f"no glossary for language {language!r}: there are {', '.join(GLOSSARIES)}")
+    _spoken[0] = language
 
 
 def words() -> Glossary:
-    """The glossary the page objects use now (one language today; issue 13 chooses it by the run's locale)."""
-    return ENGLISH
+    """The glossary the page objects use now: the run's language (`speak`), English unless told."""
+    return GLOSSARIES[_spoken[0]]
