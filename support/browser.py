@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import os
 import shutil
+from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 # without these, Chromium keeps calling Google services that a closed network refuses
 CHROMIUM_ARGS = [
@@ -16,6 +18,13 @@ CHROMIUM_ARGS = [
     "--disable-gpu",
     "--no-first-run",
 ]
+
+
+def allowing_ports(args: Iterable[str], addresses: Iterable[str | None]) -> list[str]:
+    """Chromium's flags plus leave to open these addresses' ports: Chromium refuses a few ports outright
+    (ERR_UNSAFE_PORT: 6000, 6665-6669, 10080, ...), and a deployment or a machine's port plan may use one."""
+    ports = sorted({str(port) for address in addresses if address and (port := urlsplit(address).port)})
+    return [*args, f"--explicitly-allowed-ports={','.join(ports)}"] if ports else list(args)
 
 
 def playwright_chromium_installed() -> bool:
