@@ -96,6 +96,10 @@ class Glossary:
     last_used: Term = Term("Last used")
     status: Term = Term("Status")
     revoke: Term = Term("Revoke", "Revoke key")
+    # a key's status and its "last used" before any use
+    active: Term = Term("Active")
+    revoked: Term = Term("Revoked")
+    never: Term = Term("Never")
     # FAMHP Connect, tab "Users"
     invite_user: Term = Term("Invite user", "Invite a user")
     search_users: Term = Term("Search users", "Find a user")
@@ -105,8 +109,28 @@ class Glossary:
     roles: Term = Term("Roles")
     send_invitation: Term = Term("Send invitation")
 
+    # what the form for a new key says when it refuses a name
+    name_required: Term = Term("Enter a name for the API key.")
+    name_length: Term = Term("The name must be 3 to 64 characters long.")
+    name_taken: Term = Term("This organisation already has an active API key with this name.")
+
+    def key_status(self, guide_words: str) -> Term:
+        """A key's status as a feature quotes it in English ("Active", "Revoked"), in this glossary's language."""
+        return self._quoted(guide_words, ("active", "revoked"))
+
+    def name_refusal(self, guide_words: str) -> Term:
+        """A refusal of a key's name as a feature quotes it in English, in this glossary's language."""
+        return self._quoted(guide_words, ("name_required", "name_length", "name_taken"))
+
+    def _quoted(self, guide_words: str, among: tuple[str, ...]) -> Term:
+        for name in among:
+            if ENGLISH_WORDS[name].pattern.match(guide_words):
+                return getattr(self, name)
+        raise LookupError(f"{guide_words!r} is none of {', '.join(repr(ENGLISH_WORDS[n].wordings[0]) for n in among)}")
+
 
 ENGLISH = Glossary()
+ENGLISH_WORDS = vars(ENGLISH)
 # the same things in the other languages FAMHP's users sign in in, in the wordings of the reference apps' skins
 DUTCH = Glossary(
     applications=Term("Uw toepassingen", "Toepassingen"),
@@ -142,6 +166,12 @@ DUTCH = Glossary(
     last_used=Term("Laatst gebruikt"),
     status=Term("Status"),
     revoke=Term("Intrekken", "Sleutel intrekken"),
+    active=Term("Actief"),
+    revoked=Term("Ingetrokken"),
+    never=Term("Nooit"),
+    name_required=Term("Geef een naam voor de API-sleutel."),
+    name_length=Term("De naam moet 3 tot 64 tekens lang zijn."),
+    name_taken=Term("Deze organisatie heeft al een actieve API-sleutel met deze naam."),
     invite_user=Term("Gebruiker uitnodigen", "Een gebruiker uitnodigen"),
     search_users=Term("Gebruikers zoeken", "Een gebruiker zoeken"),
     search=Term("Zoeken"),
@@ -184,6 +214,12 @@ FRENCH = Glossary(
     last_used=Term("Dernière utilisation"),
     status=Term("Statut"),
     revoke=Term("Révoquer", "Révoquer la clé"),
+    active=Term("Active"),
+    revoked=Term("Révoquée"),
+    never=Term("Jamais"),
+    name_required=Term("Indiquez un nom pour la clé API."),
+    name_length=Term("Le nom doit compter de 3 à 64 caractères."),
+    name_taken=Term("Cette organisation a déjà une clé API active portant ce nom."),
     invite_user=Term("Inviter un utilisateur"),
     search_users=Term("Rechercher des utilisateurs", "Trouver un utilisateur"),
     search=Term("Rechercher"),
@@ -226,6 +262,12 @@ GERMAN = Glossary(
     last_used=Term("Zuletzt verwendet"),
     status=Term("Status"),
     revoke=Term("Widerrufen", "Schlüssel widerrufen"),
+    active=Term("Aktiv"),
+    revoked=Term("Widerrufen"),
+    never=Term("Nie"),
+    name_required=Term("Geben Sie einen Namen für den API-Schlüssel ein."),
+    name_length=Term("Der Name muss 3 bis 64 Zeichen lang sein."),
+    name_taken=Term("Diese Organisation hat bereits einen aktiven API-Schlüssel mit diesem Namen."),
     invite_user=Term("Benutzer einladen", "Einen Benutzer einladen"),
     search_users=Term("Benutzer suchen", "Einen Benutzer finden"),
     search=Term("Suchen"),

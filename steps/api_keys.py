@@ -12,6 +12,7 @@ from pytest_bdd import given, parsers, then, when
 
 from pages.famhp_connect import ApiKeySecretPanel, ApiKeysPage, ConnectTabs, CreateApiKeyForm, RevokeConfirmation
 from pages.famhp_connect.refusal import AccessRefused
+from pages.words import words
 from support.actor import Actor
 from support.api_client import ConnectApi
 from support.authenticator import VirtualAuthenticator
@@ -141,7 +142,7 @@ def listed_active(page: Page, scenario_api_keys: ScenarioApiKeys, target: Target
     named = target.organisation(organisation)
     row = ApiKeysPage(page).key(scenario_api_keys.key(name, named).name, named)
     expect(row.root).to_have_count(1)
-    expect(row.status).to_have_text("Active")
+    expect(row.status).to_have_text(words().active.pattern)
     expect(row.created_by).to_have_text(scenario_api_keys.manager.email)
 
 
@@ -181,7 +182,7 @@ def api_refuses_key(api_client: ConnectApi, scenario_api_keys: ScenarioApiKeys, 
 
 @then(parsers.parse('the list shows that the API key "{name}" has never been used'))
 def never_used(page: Page, scenario_api_keys: ScenarioApiKeys, name: str) -> None:
-    expect(ApiKeysPage(page).key(scenario_api_keys.key(name).name).last_used).to_have_text("Never")
+    expect(ApiKeysPage(page).key(scenario_api_keys.key(name).name).last_used).to_have_text(words().never.pattern)
 
 
 @then(parsers.parse('the list shows when the API key "{name}" was last used'))
@@ -211,7 +212,7 @@ def try_create(scenario_api_keys: ScenarioApiKeys, target: Target, organisation:
 
 @then(parsers.parse('the name is refused with the message "{message}"'))
 def name_refused(page: Page, message: str) -> None:
-    expect(CreateApiKeyForm(page).name_input).to_have_accessible_error_message(message)
+    expect(CreateApiKeyForm(page).name_input).to_have_accessible_error_message(words().name_refusal(message).pattern)
 
 
 @then(parsers.parse('their API keys are still only "{names}"'))
@@ -247,4 +248,4 @@ def confirm_revocation(page: Page) -> None:
 @then(parsers.parse('the list shows the API key "{name}" as "{status}"'))
 def listed_with_status(page: Page, scenario_api_keys: ScenarioApiKeys, name: str, status: str) -> None:
     key = scenario_api_keys.key(name)
-    expect(ApiKeysPage(page).key(key.name, key.organisation).status).to_have_text(status)
+    expect(ApiKeysPage(page).key(key.name, key.organisation).status).to_have_text(words().key_status(status).pattern)

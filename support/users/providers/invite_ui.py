@@ -179,7 +179,8 @@ class InviteUiProvider(UserProvider):
         if self._page is None or self._page.is_closed():
             browser = self._browser_factory()
             # a raw context, never traced: the sign-in types the administrator's password and codes
-            self._context = browser.new_context()
+            # in the run's language: the page objects read its words, and the invitation form offers it
+            self._context = browser.new_context(locale=self._config.browser_language)
             self._context.set_default_timeout(self._timeout_ms)
             self._page = self._context.new_page()
         return self._page
@@ -296,7 +297,8 @@ class InviteUiProvider(UserProvider):
     def _onboard(self, user: TestUser, link: str) -> None:
         # the user's own phone: a process ledger is enough, nobody else has this key
         phone = VirtualAuthenticator(look_around=self._config.otp_look_around)
-        context = self._browser_factory().new_context()  # never traced: passwords and codes are typed
+        # never traced: passwords and codes are typed; in the run's language, as the user reads it
+        context = self._browser_factory().new_context(locale=self._config.browser_language)
         context.set_default_timeout(self._timeout_ms)
         try:
             page = context.new_page()
