@@ -411,3 +411,36 @@ def test_reference_stack_wanted_only_without_a_target(no_dotenv: Path) -> None:
 def test_stack_status_must_have_its_keys() -> None:
     with pytest.raises(StackDiscoveryError, match="lacks or mangles 'keycloak'"):
         parse_stack_status({"apps": {"base_url": "http://localhost:8000"}})
+
+
+# -- languages -----------------------------------------------------------------------------------------
+
+
+def test_the_locale_sets_the_browsers_language_and_a_plain_invitation_wording_serves_every_language(
+    profiles: Path, no_dotenv: Path
+) -> None:
+    config = load(profiles, no_dotenv, demo_env(UAT_LOCALE="nl"))
+    assert config.locale == "nl" and config.browser_language == "nl-BE"
+    assert config.translation_findings == "report"
+    assert config.invitation_language == "en"  # the demo deployment mails in one language
+
+
+def test_invitation_wordings_by_language_need_the_runs_language_when_the_mail_speaks_it(
+    profiles: Path, no_dotenv: Path
+) -> None:
+    dutch_only = json.dumps({"nl": "Bevestig uw uitnodiging"})
+    env = demo_env(UAT_LOCALE="fr", UAT_INVITATION_IN_USER_LANGUAGE="true", UAT_INVITATION_SUBJECT=dutch_only)
+    with pytest.raises(ConfigurationError) as excinfo:
+        load(profiles, no_dotenv, env)
+    assert "UAT_INVITATION_SUBJECT has no wording for 'fr'" in problems_of(excinfo)
+
+    env = demo_env(UAT_LOCALE="nl", UAT_INVITATION_IN_USER_LANGUAGE="true", UAT_INVITATION_SUBJECT=dutch_only)
+    config = load(profiles, no_dotenv, env)
+    assert config.invitation_language == "nl" and config.invitation_subject == {"nl": "Bevestig uw uitnodiging"}
+
+
+def test_an_unknown_locale_or_language_is_named(profiles: Path, no_dotenv: Path) -> None:
+    env = demo_env(UAT_LOCALE="es", UAT_INVITATION_SUBJECT=json.dumps({"es": "Confirme"}))
+    with pytest.raises(ConfigurationError) as excinfo:
+        load(profiles, no_dotenv, env)
+    assert "UAT_LOCALE" in problems_of(excinfo) and "names es" in problems_of(excinfo)
