@@ -64,6 +64,11 @@ phase "stack tests (Mailpit)" $BIN/python -m pytest tests/stack -q
 if compgen -G "features/**/*.feature" >/dev/null || compgen -G "features/*.feature" >/dev/null; then
   phase "Gherkin suite (Mailpit)" env UAT_MAIL_BACKEND=mailpit $BIN/uat run -q
   phase "release gate and artifact scan (Mailpit)" $BIN/uat gate
+  # the journey in the users' other languages: the page objects read each glossary, every screen is checked for it
+  phase "onboarding, MFA and API keys in Dutch" env UAT_MAIL_BACKEND=mailpit $BIN/uat run -q --locale nl \
+    -m "onboarding or mfa or api-keys"
+  phase "onboarding and MFA in French" env UAT_MAIL_BACKEND=mailpit $BIN/uat run -q --locale fr -m "onboarding or mfa"
+  phase "smoke scenarios in German" env UAT_MAIL_BACKEND=mailpit $BIN/uat run -q --locale de -m smoke
   # the same app-facing scenarios on other markup: the page objects locate as a user does, not by one skin's shape
   phase "apps switched to the cards skin" $BIN/uat stack skin cards
   phase "app-facing features on the cards skin (Mailpit)" \
