@@ -17,6 +17,7 @@ from starlette.responses import RedirectResponse, Response
 
 from stack.apps.applications import APPLICATIONS, Application
 from stack.apps.config import Settings
+from stack.apps.i18n import Message
 from stack.apps.services.sessions import SessionStore, rotate_session
 from stack.apps.services.tokens import InvalidToken, TokenVerifier, client_roles
 from stack.apps.web.auth import current_user
@@ -29,6 +30,13 @@ with warnings.catch_warnings():
 
 log = logging.getLogger(__name__)
 _NEXT = "next_after_login"
+# the reasons Keycloak gives as a message key (error_description), said in the user's language; any other stays as
+# the identity provider said it
+KNOWN_REASONS = ("termsAndConditionsDeclined",)
+
+
+def _reason(description: str) -> str | Message:
+    return Message(f"signin_failed.reason.{description}") if description in KNOWN_REASONS else description
 
 
 def safe_next(application: Application, candidate: str | None) -> str:
@@ -100,7 +108,7 @@ class OidcClients:
             return render(
                 request,
                 "signin_failed.html",
-                {"reason": getattr(error, "description", None) or str(error), "retry": application.path},
+                {"reason": _reason(getattr(error, "description", None) or str(error)), "retry": application.path},
                 status_code=400,
             )
         userinfo = token.get("userinfo") or {}
