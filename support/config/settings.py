@@ -14,7 +14,14 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
-from support.config.model import DEFAULT_PROFILE, IMAP_SECURITIES, MAIL_BACKENDS, STACK_MODES, USER_PROVIDERS
+from support.config.model import (
+    DEFAULT_PROFILE,
+    IMAP_SECURITIES,
+    MAIL_BACKENDS,
+    SETUP_SIGN_INS,
+    STACK_MODES,
+    USER_PROVIDERS,
+)
 from support.paths import PROJECT_ROOT
 from support.secrets import Secret, register_totp_secret
 
@@ -250,6 +257,7 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("mail_timeout_s", _positive_seconds, 30.0),
     Setting("ui_timeout_ms", _integer(100, 600_000), 15_000),
     Setting("otp_look_around", _integer(0, 10), 1),
+    Setting("setup_sign_in", _choice(SETUP_SIGN_INS), "http"),
     Setting("browser_executable", _existing_file),
     Setting("stack", _choice(STACK_MODES), "auto"),
     Setting("read_only", parse_boolean, False),
