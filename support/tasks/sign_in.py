@@ -5,10 +5,8 @@ browser when the deployment's forms defeat that (the report says why)."""
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable
 
 import allure
-from playwright.sync_api import Page
 
 from pages.keycloak import KeycloakScreens, OtpPage
 from support.authenticator import VirtualAuthenticator
@@ -36,41 +34,39 @@ def sign_in_as_set_up(
     start_url: str,
     how: str = SIGN_IN_OVER_HTTP,
 ) -> str:
-    """Leave the browser at `start_url` signed in as `email`, and say how it was done. Over HTTP (`how="http"`),
-    the application's own code flow and Keycloak's forms, then the cookies to the browser; in the browser when
-    that is switched off or not possible here (each code is asked for only when a form asks for it)."""
-    page = screens.page
-
-    def code() -> str:
-        return authenticator.code_for(email)
-
-    if how == SIGN_IN_OVER_HTTP:
-        reason = _sign_in_over_http(page, start_url, email, password, code, screens.timeout_ms / 1000)
-        if reason is None and screens.current() is None:
-            return "over HTTP"
-        reason = reason or f"the browser was asked to sign in again at {page.url} with the session handed over"
-        with allure.step(f"sign-in without the browser not possible, signing in with it: {reason}"):
-            log.warning("signing %s in with the browser: %s", email, reason)
-    else:
-        page.goto(start_url)
+    """Leave the browser at `start_url` signed in as `email`, and say how it was done: over HTTP (`how="http"`,
+    see `sign_in_over_http`), else in the browser (switched off, or not possible on this deployment)."""
+    if how == SIGN_IN_OVER_HTTP and sign_in_over_http(screens, authenticator, email, password, start_url):
+        return "over HTTP"
+    if how != SIGN_IN_OVER_HTTP:
+        screens.page.goto(start_url)
     if screens.current() is not None:
-        screens.sign_in(email, password)
-        screens.wait_for(OtpPage).enter_code(code())
+        sign_in_with_code(screens, authenticator, email, password)
     return "in the browser"
 
 
-def _sign_in_over_http(
-    page: Page, start_url: str, email: str, password: Secret, code: Callable[[], str], timeout_s: float
-) -> str | None:
-    """None when the browser now shows `start_url` with the session; else why not (the browser is then at
-    `start_url` without a session, at Keycloak's sign-in)."""
+def sign_in_over_http(
+    screens: KeycloakScreens, authenticator: VirtualAuthenticator, email: str, password: Secret, start_url: str
+) -> bool:
+    """The application's own code flow and Keycloak's forms over HTTP, the cookies then handed to the browser,
+    which opens `start_url` signed in (True). False when the deployment's forms defeat that: the reason is in the
+    log and the report, and the browser is at `start_url` without a session (at Keycloak's sign-in). A code is
+    asked of the authenticator only when a form asks for one."""
+    page = screens.page
     with allure.step(f"sign in as {email} over HTTP (set-up: the scenario is not about signing in)"):
         try:
-            with HttpSignIn(timeout_s=timeout_s) as client:
-                session = client.sign_in(start_url, email, password, code)
+            with HttpSignIn(timeout_s=screens.timeout_ms / 1000) as client:
+                session = client.sign_in(start_url, email, password, lambda: authenticator.code_for(email))
         except SignInOverHttpUnavailable as unavailable:
+            reason = mask_text(str(unavailable))
+        else:
+            page.context.add_cookies(session.cookies)  # type: ignore[arg-type]
+            page.goto(session.landed_at)
+            if screens.current() is None:
+                return True
+            reason = f"with the session handed over, the browser was asked to sign in again at {page.url}"
+    with allure.step(f"signing in with the browser instead: {reason}"):
+        log.warning("signing %s in with the browser: %s", email, reason)
+        if screens.current() is None:
             page.goto(start_url)
-            return mask_text(str(unavailable))
-        page.context.add_cookies(session.cookies)  # type: ignore[arg-type]
-        page.goto(session.landed_at)
-        return None
+    return False

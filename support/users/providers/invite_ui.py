@@ -21,6 +21,7 @@ from support.otp_ledger import StepLedger, shared_step_ledger
 from support.secrets import Secret
 from support.target import Target
 from support.tasks.first_sign_in import FirstSignIn
+from support.tasks.sign_in import SIGN_IN_OVER_HTTP, sign_in_over_http
 from support.users.model import INVITED_BY_UI, Invitation, TestUser, names_for
 from support.users.providers.base import (
     BrowserFactory,
@@ -76,8 +77,10 @@ class InviteUiProvider(UserProvider):
         self._authenticator.enrol_from_manual_key(
             config.org_admin_totp_secret or Secret(""), config.authenticator_issuer, self._admin_email
         )
+        self._password = config.org_admin_password or Secret("")
         self._context: BrowserContext | None = None
         self._page: Page | None = None
+        self._signed_in_once = False  # per browser context
 
     @property
     def can_delete(self) -> bool:
@@ -175,14 +178,22 @@ class InviteUiProvider(UserProvider):
             self._context = browser.new_context()
             self._context.set_default_timeout(self._timeout_ms)
             self._page = self._context.new_page()
+            self._signed_in_once = False
         return self._page
 
     def users_page(self) -> UsersPage:
         """FAMHP Connect's "Users" tab in the administrator's browser, signing in first when needed."""
         page = self._admin_page()
         users, tabs = UsersPage(page), ConnectTabs(page)
-        tabs.open(self._config.famhp_connect_url)
         screens = KeycloakScreens(page, self._timeout_ms)
+        if not self._signed_in_once and self._config.setup_sign_in == SIGN_IN_OVER_HTTP:
+            # the administrator's sign-in is set-up, never what a scenario is about: over HTTP when the forms allow
+            sign_in_over_http(
+                screens, self._authenticator, self._admin_email, self._password, self._config.famhp_connect_url
+            )
+        else:
+            tabs.open(self._config.famhp_connect_url)
+        self._signed_in_once = True
         if screens.current() is not None:
             # no session yet, or it expired: Keycloak asks the administrator to sign in
             self._sign_in(screens)
@@ -198,8 +209,7 @@ class InviteUiProvider(UserProvider):
         return users
 
     def _sign_in(self, screens: KeycloakScreens) -> None:
-        password = self._config.org_admin_password or Secret("")
-        screens.sign_in(self._admin_email, password)
+        screens.sign_in(self._admin_email, self._password)
         screen: KeycloakPage | None = screens.wait_for(OtpPage)
         for attempt in (1, 2):
             assert isinstance(screen, OtpPage)
