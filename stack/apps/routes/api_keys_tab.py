@@ -42,6 +42,7 @@ def _key_in_scope(db: Session, key_id: str, organizations: list[Organization]) -
 @router.get("", name="apikeys_list")
 async def list_keys(request: Request, user: KeyManager) -> Response:
     organizations = await API_KEYS_TAB.organizations(request, user)
+    services(request).last_used.flush()  # the moments the API noted, so the list shows the latest
     with services(request).db() as db:
         keys = api_keys.keys_of(db, (org.id for org in organizations))
     return API_KEYS_TAB.page(request, user, "connect/apikeys.html", {"keys": keys})

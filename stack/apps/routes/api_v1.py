@@ -7,7 +7,7 @@ from fastapi import APIRouter
 from starlette.requests import Request
 from starlette.responses import JSONResponse
 
-from stack.apps.models import ApiKey
+from stack.apps.models import ApiKey, utcnow
 from stack.apps.services import api_keys
 from stack.apps.services.container import services
 from stack.apps.web.refusals import ApiError
@@ -16,8 +16,10 @@ router = APIRouter(prefix="/api/v1")
 HEADER = "X-API-Key"
 
 
+# The handlers are plain functions: FastAPI runs them in its thread pool, so the database look-up never blocks the
+# event loop, and "last used" is noted in memory and written by a thread of its own (services/last_used.py).
 @router.get("/whoami")
-async def whoami(request: Request) -> JSONResponse:
+def whoami(request: Request) -> JSONResponse:
     key = _caller(request)
     return JSONResponse(
         {
@@ -28,7 +30,7 @@ async def whoami(request: Request) -> JSONResponse:
 
 
 @router.get("/organisation")
-async def organisation(request: Request) -> JSONResponse:
+def organisation(request: Request) -> JSONResponse:
     key = _caller(request)
     return JSONResponse({"name": key.organization_name, "apiKey": {"name": key.name, "prefix": key.prefix}})
 
@@ -43,4 +45,5 @@ def _caller(request: Request) -> ApiKey:
             # one answer for unknown and revoked keys: a caller learns nothing about other keys
             raise ApiError(401, "invalid_api_key", "The API key is unknown or has been revoked.")
         db.expunge(key)  # read after the session closes
+    services(request).last_used.note(key.id, utcnow())
     return key

@@ -9,6 +9,7 @@ from starlette.requests import HTTPConnection
 
 from stack.apps.services.invitations import Invitations
 from stack.apps.services.keycloak_admin import KeycloakAdmin
+from stack.apps.services.last_used import LastUsed
 from stack.apps.services.oidc_clients import OidcClients
 from stack.apps.services.one_time_secrets import OneTimeSecrets
 from stack.apps.services.tokens import TokenVerifier
@@ -22,6 +23,7 @@ class Services:
     oidc: OidcClients
     invitations: Invitations
     one_time_secrets: OneTimeSecrets
+    last_used: LastUsed
 
 
 def services(connection: HTTPConnection) -> Services:
