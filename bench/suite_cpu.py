@@ -16,9 +16,11 @@ or the measured reason it cannot be (which process takes the CPU).
 
 `--before-ports` lists the ports in the order KEYCLOAK, KEYCLOAK_MANAGEMENT, MAILPIT_SMTP, MAILPIT_HTTP,
 GREENMAIL_SMTP, GREENMAIL_IMAP, GREENMAIL_API, APPS. Without `--before`, only this checkout runs (e.g. for
-`--workers 1,2`). Per run: wall time, exit code, scenarios run, CPU of the run's processes (the total from wait4,
-which includes every reaped descendant; the split by process from 0.5 s samples of /proc) and of each stack
-service (its process tree, before and after the run). A `--json PATH` keeps every figure.
+`--workers 1,2`). Per run: wall time, exit code, scenarios run, CPU of the run's processes (the larger of two
+counts: wait4's, which holds every descendant reaped within the run's tree, and the sum of 0.5 s samples of every
+process of the tree in /proc, which also holds Chromium processes that outlive their parent; the split by process
+is from the samples) and of each stack service (its process tree, before and after the run). `--json PATH` keeps
+every figure.
 """
 
 from __future__ import annotations
@@ -27,6 +29,7 @@ import argparse
 import json
 import os
 import re
+import shlex
 import subprocess
 import sys
 import tempfile
@@ -71,6 +74,7 @@ class Side:
 class Run:
     side: str
     workers: int
+    variant: str
     wall_s: float
     exit_code: int
     scenarios: int
@@ -138,9 +142,9 @@ def category(pid: int, root: int) -> str:
         return "gone"
     if pid == root:
         return "pytest (controller)"
-    if "chrom" in comm or "chrome" in cmdline.split(" ")[0]:
+    if "chrom" in comm or "chrom" in cmdline.split(" ")[0]:  # the zygote re-executes itself: comm "exe"
         return "chromium"
-    if comm == "node" or "playwright" in cmdline and "driver" in cmdline:
+    if comm == "node" or ("playwright" in cmdline and "driver" in cmdline):
         return "playwright driver (node)"
     if "uat stack" in cmdline or "cli.main" in cmdline or cmdline.endswith("/uat stack status --json "):
         return "uat helpers"
@@ -187,13 +191,14 @@ def stack_services(side: Side) -> dict[str, int]:
 # ---- one run ------------------------------------------------------------------------------------------------
 
 
-def run_suite(side: Side, workers: int, extra: list[str]) -> Run:
+def run_suite(side: Side, workers: int, variant: tuple[str, list[str]], extra: list[str]) -> Run:
     services = stack_services(side)
     if not services:
         sys.exit(f"{side.name}: no running stack found in {side.stack_dir()} (start it with `uat stack up` there)")
     stack_before = {name: tree_cpu(pid) for name, pid in services.items()}
     results = tempfile.mkdtemp(prefix=f"suite-cpu-{side.name}-")
-    cmd = [side.python, "-m", "pytest", "features", "-q", "-n", str(workers), f"--alluredir={results}", *extra]
+    cmd = [side.python, "-m", "pytest", "features", "-q", "-n", str(workers), f"--alluredir={results}"]
+    cmd += [*variant[1], *extra]
     load = load_average()
     started = time.perf_counter()
     process = subprocess.Popen(
@@ -213,13 +218,17 @@ def run_suite(side: Side, workers: int, extra: list[str]) -> Run:
     text = "".join(output)
     summary = next((line for line in reversed(text.splitlines()) if re.search(r"\d+ (passed|failed)", line)), "")
     counts = {kind: int(n) for n, kind in re.findall(r"(\d+) (passed|failed|error|errors|rerun)", summary)}
-    run_cpu = usage.ru_utime + usage.ru_stime
-    split["not sampled (short-lived)"] = max(run_cpu - sum(split.values()), 0.0)
+    # wait4 counts what the run's processes reaped, but not processes that outlived their parent (Chromium's, at
+    # its exit, go to init); the samples count every process, but not its last half second: the larger counts
+    reaped = usage.ru_utime + usage.ru_stime
+    run_cpu = max(reaped, sum(split.values()))
+    split["not sampled (short-lived)"] = max(reaped - sum(split.values()), 0.0)
     log = Path(results) / "pytest-output.txt"
     log.write_text(text)
     return Run(
         side=side.name,
         workers=workers,
+        variant=variant[0],
         wall_s=wall,
         exit_code=process.returncode,
         scenarios=counts.get("passed", 0) + counts.get("failed", 0),
@@ -233,7 +242,7 @@ def run_suite(side: Side, workers: int, extra: list[str]) -> Run:
 
 def describe(run: Run) -> str:
     parts = [
-        f"{run.side:<6} -n {run.workers}  wall {run.wall_s:6.1f} s  exit {run.exit_code}  "
+        f"{run.side:<6} -n {run.workers} {run.variant}  wall {run.wall_s:6.1f} s  exit {run.exit_code}  "
         f"{run.scenarios} scenarios  CPU {run.total_cpu_s:6.1f} s = {run.cpu_per_scenario:5.2f} s/scenario  "
         f"load before {run.load_before}",
         f"         {run.summary}",
@@ -263,6 +272,13 @@ def main() -> int:
     parser.add_argument("--rounds", type=int, default=1)
     parser.add_argument("--workers", default="1", help="comma-separated worker counts, e.g. 1,2 (default 1)")
     parser.add_argument("--sides", default="before,after", help="which sides run (default both when --before)")
+    parser.add_argument(
+        "--variant",
+        action="append",
+        default=[],
+        metavar="LABEL=ARGS",
+        help="run each side also with these pytest arguments, e.g. 'untraced=--uat-trace off' (repeatable)",
+    )
     parser.add_argument("--json", type=Path, help="write every run's figures here")
     args, extra = parser.parse_known_args()
     extra = [arg for arg in extra if arg != "--"]
@@ -275,36 +291,50 @@ def main() -> int:
     sides = [side for side in sides if side.name in args.sides.split(",")]
     workers = [int(n) for n in args.workers.split(",")]
     header(f"whole Gherkin suite: CPU per scenario and wall time ({', '.join(s.name for s in sides)}; -n {workers})")
+    variants = [(label, shlex.split(given)) for label, _, given in (v.partition("=") for v in args.variant)]
+    variants = variants or [("", [])]
     runs: list[Run] = []
     for round_number in range(args.rounds):
-        variants = [(side, n) for side in sides for n in workers]
+        order = [(side, n, variant) for side in sides for n in workers for variant in variants]
         if round_number % 2:
-            variants.reverse()  # alternate, so the machine's other load weighs on every variant alike
-        for side, n in variants:
-            run = run_suite(side, n, extra)
+            order.reverse()  # alternate, so the machine's other load weighs on every variant alike
+        for side, n, variant in order:
+            run = run_suite(side, n, variant, extra)
             runs.append(run)
             print(f"round {round_number + 1}  {describe(run)}", flush=True)
     print()
-    medians: dict[tuple[str, int], tuple[float, float]] = {}
+    medians: dict[tuple[str, int, str], tuple[float, float]] = {}
     for side in sides:
         for n in workers:
-            mine = [r for r in runs if r.side == side.name and r.workers == n and r.exit_code == 0]
-            if mine:
-                medians[(side.name, n)] = (median([r.wall_s for r in mine]), median([r.cpu_per_scenario for r in mine]))
-                wall, cpu = medians[(side.name, n)]
-                print(f"{side.name:<6} -n {n}: median wall {wall:.1f} s, CPU {cpu:.2f} s/scenario ({len(mine)} runs)")
-    for n in workers:
-        if ("before", n) in medians and ("after", n) in medians:
-            before, after = medians[("before", n)], medians[("after", n)]
+            for label, _ in variants:
+                mine = [r for r in runs if (r.side, r.workers, r.variant) == (side.name, n, label) and r.exit_code == 0]
+                if mine:
+                    wall, cpu = median([r.wall_s for r in mine]), median([r.cpu_per_scenario for r in mine])
+                    medians[(side.name, n, label)] = (wall, cpu)
+                    print(
+                        f"{side.name:<6} -n {n} {label}: median wall {wall:.1f} s, CPU {cpu:.2f} s/scenario "
+                        f"({len(mine)} runs)"
+                    )
+    for (side_name, n, label), (wall, cpu) in medians.items():
+        if side_name == "after" and ("before", n, label) in medians:
+            before_wall, before_cpu = medians[("before", n, label)]
             print(
-                f"-n {n}: CPU per scenario after/before {after[1] / before[1]:.2f} "
-                f"({(1 - after[1] / before[1]) * 100:.0f} % less; target >= 40 %), "
-                f"wall after/before {after[0] / before[0]:.2f}"
+                f"-n {n} {label}: CPU per scenario after/before {cpu / before_cpu:.2f} "
+                f"({(1 - cpu / before_cpu) * 100:.0f} % less; target >= 40 %), "
+                f"wall after/before {wall / before_wall:.2f}"
             )
-    for side in sides:
-        if (side.name, 1) in medians and (side.name, 2) in medians:
-            speedup = medians[(side.name, 1)][0] / medians[(side.name, 2)][0]
-            print(f"{side.name}: -n 2 over -n 1 {speedup:.2f}x wall-time speed-up (target >= 1.5x)")
+        if n == 2 and (side_name, 1, label) in medians:
+            print(
+                f"{side_name} {label}: -n 2 over -n 1 {medians[(side_name, 1, label)][0] / wall:.2f}x wall-time "
+                "speed-up (target >= 1.5x)"
+            )
+    for label, _ in variants[1:]:
+        for side in sides:
+            for n in workers:
+                base, other = medians.get((side.name, n, variants[0][0])), medians.get((side.name, n, label))
+                if base and other:
+                    first = variants[0][0] or "default"
+                    print(f"{side.name} -n {n}: {label} / {first} CPU per scenario {other[1] / base[1]:.2f}")
     print(f"load average at end {load_average()}")
     if args.json:
         args.json.write_text(json.dumps([run.__dict__ for run in runs], indent=2))
