@@ -112,5 +112,6 @@ async def revoke_key(request: Request, key_id: str, user: KeyManager) -> Respons
     with services(request).db() as db:
         key = _key_in_scope(db, key_id, organizations)
         api_keys.revoke(db, key, user)
+    services(request).api_callers.revoked(key.secret_hash)  # after the commit: the API refuses it from now on
     flash(request, f"The API key “{key.name}” was revoked.")
     return RedirectResponse(LIST, status_code=303)

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from sqlalchemy.orm import Session, sessionmaker
 from starlette.requests import HTTPConnection
 
+from stack.apps.services.api_callers import ApiCallers
 from stack.apps.services.invitations import Invitations
 from stack.apps.services.keycloak_admin import KeycloakAdmin
 from stack.apps.services.last_used import LastUsed
@@ -24,6 +25,7 @@ class Services:
     invitations: Invitations
     one_time_secrets: OneTimeSecrets
     last_used: LastUsed
+    api_callers: ApiCallers
 
 
 def services(connection: HTTPConnection) -> Services:
