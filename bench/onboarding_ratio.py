@@ -7,9 +7,11 @@ Target: ratio of medians <= 1.15.
     .venv/bin/python bench/onboarding_ratio.py [--pairs 5] [--explain]
 
 Suite side: `python -m pytest features -q -k activate_the_account_by_scanning --durations=5` (the suite's page
-objects, fixtures, tracing, Allure, clean-up). Bare side: `python bench/onboarding_ratio.py --bare-once`, raw
-Playwright only (no page objects, no fixtures): the seed administrator signs in (identity-first: username, then
-password, then TOTP) and invites a user in FAMHP Connect; the invitation is read from the Mailpit API; the link is
+objects, fixtures, tracing, Allure, clean-up). Bare side: `python bench/onboarding_ratio.py --bare-once http`, raw
+Playwright only (no page objects, no fixtures): the seed administrator signs in as the suite does by default, over
+HTTP (`context.request` through Keycloak's forms: username, password, TOTP; the cookies are the browser context's),
+or with `--bare-once browser` in the browser (identity-first: username, then password, then TOTP), and invites a
+user in FAMHP Connect; the invitation is read from the Mailpit API; the link is
 opened (login_hint: the password page directly); the QR code is read with zxing-cpp and pyotp; terms (#kc-accept);
 new password (#password-new, #password-confirm, #kc-submit); the portal's tiles are checked; the user is deleted
 through the Keycloak admin API and the mail through the Mailpit API, as the suite cleans up.
@@ -55,7 +57,7 @@ MAIL_POLL_S = 0.2  # the suite's reader polls every 0.2 s too: the comparison is
 # ---- the bare script ------------------------------------------------------------------------------------------
 
 
-def bare_once() -> dict:
+def bare_once(admin_over_http: bool) -> dict:
     import secrets
     import string
 
@@ -65,7 +67,7 @@ def bare_once() -> dict:
     from PIL import Image
     from playwright.sync_api import expect, sync_playwright
 
-    from bench._browser import SharedSteps, launch, sign_in, submit, wait_for_page_id
+    from bench._browser import SharedSteps, launch, sign_in, sign_in_over_http, submit, wait_for_page_id
 
     t0 = time.perf_counter()
     marks: dict[str, float] = {}
@@ -93,10 +95,15 @@ def bare_once() -> dict:
         browser = launch(pw)
         mark("browser")
         # the administrator invites
-        admin_page = browser.new_context().new_page()
+        admin_context = browser.new_context()
+        admin_page = admin_context.new_page()
         admin_page.set_default_timeout(15_000)
-        admin_page.goto(f"{apps}/famhp-connect/users/invite")
-        sign_in(admin_page, admin["email"], admin["password"], steps)
+        if admin_over_http:  # as the suite does by default: the administrator's sign-in is set-up
+            sign_in_over_http(admin_context, f"{apps}/famhp-connect", admin["email"], admin["password"], steps)
+            admin_page.goto(f"{apps}/famhp-connect/users/invite")
+        else:
+            admin_page.goto(f"{apps}/famhp-connect/users/invite")
+            sign_in(admin_page, admin["email"], admin["password"], steps)
         admin_page.locator("#email").fill(email)
         admin_page.locator("#first_name").fill("Eva")
         admin_page.locator("#last_name").fill("Peeters")
@@ -213,10 +220,16 @@ def main() -> int:
         help="diagnostic: each pair also runs the suite with --uat-trace off (a third, interleaved "
         "variant, reported apart; the ratio stays suite vs bare)",
     )
-    parser.add_argument("--bare-once", action="store_true", help=argparse.SUPPRESS)
+    parser.add_argument(
+        "--also-browser-bare",
+        action="store_true",
+        help="diagnostic: each pair also runs the bare script with the administrator signing in through the browser "
+        "(the bare script before the suite signed set-up sessions in over HTTP), reported apart",
+    )
+    parser.add_argument("--bare-once", choices=("http", "browser"), help=argparse.SUPPRESS)
     args, extra = parser.parse_known_args()
     if args.bare_once:
-        print("BARE " + json.dumps(bare_once()))
+        print("BARE " + json.dumps(bare_once(admin_over_http=args.bare_once == "http")))
         return 0
 
     from bench._browser import SharedSteps
@@ -226,15 +239,18 @@ def main() -> int:
     steps = SharedSteps(kc["url"], kc["realm"], admin["totp_secret"])
     header(f"onboarding scenario: pytest vs bare Playwright, {args.pairs} alternating pairs")
     print(f"suite: {' '.join(suite_cmd(extra)[1:])}")
-    print("bare:  python bench/onboarding_ratio.py --bare-once\n", flush=True)
+    print("bare:  python bench/onboarding_ratio.py --bare-once http\n", flush=True)
     suite_times: list[float] = []
     bare_times: list[float] = []
     untraced_times: list[float] = []
+    browser_bare_times: list[float] = []
     failures = 0
     for i in range(args.pairs):
         order: tuple[str, ...] = ("suite", "bare") if i % 2 == 0 else ("bare", "suite")
         if args.also_untraced:
             order = (("suite", "untraced", "bare"), ("bare", "suite", "untraced"), ("untraced", "bare", "suite"))[i % 3]
+        if args.also_browser_bare:
+            order = (*order, "bare-browser") if i % 2 == 0 else ("bare-browser", *order)
         row: dict[str, str] = {}
         for side in order:
             waited = steps.wait_until_fresh()  # outside the timing
@@ -242,7 +258,8 @@ def main() -> int:
             cmd = {
                 "suite": suite_cmd(extra),
                 "untraced": [*suite_cmd(extra), "--uat-trace", "off"],
-                "bare": [PYTHON, __file__, "--bare-once"],
+                "bare": [PYTHON, __file__, "--bare-once", "http"],
+                "bare-browser": [PYTHON, __file__, "--bare-once", "browser"],
             }[side]
             seconds, done = timed(cmd)
             ok = done.returncode == 0
@@ -255,7 +272,7 @@ def main() -> int:
                 marks = json.loads(found.group(1)) if found else {}
                 detail = " ".join(f"{k} {v:.1f}" for k, v in marks.items())
                 if ok:
-                    bare_times.append(seconds)
+                    (bare_times if side == "bare" else browser_bare_times).append(seconds)
             if not ok:
                 failures += 1
                 tail = (done.stdout + done.stderr).strip().splitlines()[-25:]
@@ -277,6 +294,12 @@ def main() -> int:
             f"\nmedian suite {median(suite_times):.1f} s, median bare {median(bare_times):.1f} s "
             f"({len(suite_times)}/{len(bare_times)} good runs): ratio of medians {ratio:.2f}  "
             f"{verdict(ratio, TARGET_RATIO, '')}"
+        )
+    if browser_bare_times and suite_times:
+        print(
+            f"diagnostic: median bare with the administrator signing in through the browser "
+            f"{median(browser_bare_times):.1f} s; "
+            f"suite / that bare {median(suite_times) / median(browser_bare_times):.2f}"
         )
     if untraced_times and bare_times:
         print(

@@ -1,9 +1,9 @@
 """The cookies of a sign-in made without a browser, kept as a browser keeps them (RFC 6265: host-only and domain
 cookies, default path, expiry, Secure, HttpOnly, SameSite), so that they can be handed to the browser unchanged.
 
-Python's `http.cookiejar` cannot serve here: it drops cookies that carry `Version=1` (Keycloak's do), and it never
-sends a Secure cookie over plain http, where browsers treat `localhost` as a secure context (Keycloak marks its
-cookies Secure even over http)."""
+Python's `http.cookiejar` cannot serve here: it never sends a Secure cookie over plain http, where browsers treat
+`localhost` as a secure context (Keycloak marks its cookies Secure even over http), and it files a host-only cookie
+of `localhost` under `localhost.local`, which the browser would not match."""
 
 from __future__ import annotations
 
