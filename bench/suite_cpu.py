@@ -142,8 +142,8 @@ def category(pid: int, root: int) -> str:
         return "gone"
     if pid == root:
         return "pytest (controller)"
-    if "chrom" in comm or "chrom" in cmdline.split(" ")[0]:  # the zygote re-executes itself: comm "exe"
-        return "chromium"
+    if "chrom" in comm or "chrom" in cmdline.split(" ")[0] or (comm == "exe" and "--type=" in cmdline):
+        return "chromium"  # Chromium's zygote re-executes itself through /proc/self/exe: comm "exe"
     if comm == "node" or ("playwright" in cmdline and "driver" in cmdline):
         return "playwright driver (node)"
     if "uat stack" in cmdline or "cli.main" in cmdline or cmdline.endswith("/uat stack status --json "):
@@ -166,7 +166,7 @@ class Sampler(threading.Thread):
         while not self._done.is_set():
             for pid in descendants([self.root]):
                 cpu = own_cpu(pid)
-                kind = self.last[pid][0] if pid in self.last else category(pid, self.root)
+                kind = category(pid, self.root)  # each time: a child read between fork and exec looks like its parent
                 if kind != "gone":
                     self.last[pid] = (kind, cpu)
             self._done.wait(SAMPLE_EVERY_S)
