@@ -197,7 +197,8 @@ class InviteUiProvider(UserProvider):
         if screens.current() is not None:
             # no session yet, or it expired: Keycloak asks the administrator to sign in
             self._sign_in(screens)
-        tabs.open_users()
+        if not users.invite_button.is_visible():  # FAMHP Connect may open on the Users tab already
+            tabs.open_users()
         try:
             users.invite_button.wait_for(timeout=self._timeout_ms)
         except PlaywrightError:
