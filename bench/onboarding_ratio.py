@@ -30,6 +30,7 @@ import subprocess
 import sys
 import time
 import uuid
+from dataclasses import dataclass
 from io import BytesIO
 from pathlib import Path
 
@@ -42,8 +43,11 @@ from bench._common import (
     load_average,
     median,
     require_healthy_stack,
+    stack_dir_to_read,
+    stack_pids,
     verdict,
 )
+from bench.suite_cpu import run_measured, tree_cpu
 
 TARGET_RATIO = 1.15
 SCENARIO_K = "activate_the_account_by_scanning"
@@ -193,10 +197,21 @@ def bare_once(admin_over_http: bool) -> dict:
 # ---- the harness ---------------------------------------------------------------------------------------------
 
 
-def timed(cmd: list[str]) -> tuple[float, subprocess.CompletedProcess[str]]:
-    started = time.perf_counter()
-    done = subprocess.run(cmd, cwd=PROJECT_ROOT, capture_output=True, text=True, timeout=RUN_TIMEOUT_S)
-    return time.perf_counter() - started, done
+@dataclass
+class Timed:
+    seconds: float
+    returncode: int
+    stdout: str
+    cpu_s: float  # the command's process tree and the stack's services during it
+
+
+def timed(cmd: list[str]) -> Timed:
+    """Wall time, and CPU-seconds of the run's processes and the stack's (the steadier figure on a loaded machine)."""
+    services = stack_pids(stack_dir_to_read())
+    stack_before = sum(tree_cpu(pid) for pid in services.values())
+    measured = run_measured(cmd, PROJECT_ROOT)
+    stack_cpu = sum(tree_cpu(pid) for pid in services.values()) - stack_before
+    return Timed(measured.wall_s, measured.exit_code, measured.output, measured.cpu_s + stack_cpu)
 
 
 def suite_cmd(extra: list[str]) -> list[str]:
@@ -240,10 +255,8 @@ def main() -> int:
     header(f"onboarding scenario: pytest vs bare Playwright, {args.pairs} alternating pairs")
     print(f"suite: {' '.join(suite_cmd(extra)[1:])}")
     print("bare:  python bench/onboarding_ratio.py --bare-once http\n", flush=True)
-    suite_times: list[float] = []
-    bare_times: list[float] = []
-    untraced_times: list[float] = []
-    browser_bare_times: list[float] = []
+    walls: dict[str, list[float]] = {"suite": [], "bare": [], "untraced": [], "bare-browser": []}
+    cpus: dict[str, list[float]] = {side: [] for side in walls}
     failures = 0
     for i in range(args.pairs):
         order: tuple[str, ...] = ("suite", "bare") if i % 2 == 0 else ("bare", "suite")
@@ -261,56 +274,59 @@ def main() -> int:
                 "bare": [PYTHON, __file__, "--bare-once", "http"],
                 "bare-browser": [PYTHON, __file__, "--bare-once", "browser"],
             }[side]
-            seconds, done = timed(cmd)
+            done = timed(cmd)
             ok = done.returncode == 0
             if side in ("suite", "untraced"):
                 detail = pytest_phases(done.stdout)
-                if ok:
-                    (suite_times if side == "suite" else untraced_times).append(seconds)
             else:
                 found = re.search(r"^BARE (.*)$", done.stdout, flags=re.M)
                 marks = json.loads(found.group(1)) if found else {}
                 detail = " ".join(f"{k} {v:.1f}" for k, v in marks.items())
-                if ok:
-                    (bare_times if side == "bare" else browser_bare_times).append(seconds)
-            if not ok:
+            if ok:
+                walls[side].append(done.seconds)
+                cpus[side].append(done.cpu_s)
+            else:
                 failures += 1
-                tail = (done.stdout + done.stderr).strip().splitlines()[-25:]
+                tail = done.stdout.strip().splitlines()[-25:]
                 print(f"!! {side} run failed (exit {done.returncode}):\n" + "\n".join(tail))
             row[side] = (
-                f"{seconds:6.1f} s{'' if ok else ' FAILED'} (load {load}; otp pacing {waited:.0f} s before) [{detail}]"
+                f"{done.seconds:6.1f} s, {done.cpu_s:5.1f} s CPU{'' if ok else ' FAILED'} "
+                f"(load {load}; otp pacing {waited:.0f} s before) [{detail}]"
             )
         ratio = ""
         if "FAILED" not in row["suite"] + row["bare"]:
-            ratio = f"  ratio {suite_times[-1] / bare_times[-1]:.2f}"
+            ratio = (
+                f"  ratio {walls['suite'][-1] / walls['bare'][-1]:.2f} (CPU {cpus['suite'][-1] / cpus['bare'][-1]:.2f})"
+            )
         print(
-            f"pair {i + 1} ({order[0]} first){ratio}\n" + "\n".join(f"  {side:<8} {row[side]}" for side in order),
+            f"pair {i + 1} ({order[0]} first){ratio}\n" + "\n".join(f"  {side:<12} {row[side]}" for side in order),
             flush=True,
         )
 
-    if suite_times and bare_times:
-        ratio = median(suite_times) / median(bare_times)
+    if walls["suite"] and walls["bare"]:
+        ratio = median(walls["suite"]) / median(walls["bare"])
         print(
-            f"\nmedian suite {median(suite_times):.1f} s, median bare {median(bare_times):.1f} s "
-            f"({len(suite_times)}/{len(bare_times)} good runs): ratio of medians {ratio:.2f}  "
+            f"\nmedian suite {median(walls['suite']):.1f} s, median bare {median(walls['bare']):.1f} s "
+            f"({len(walls['suite'])}/{len(walls['bare'])} good runs): ratio of medians {ratio:.2f}  "
             f"{verdict(ratio, TARGET_RATIO, '')}"
         )
-    if browser_bare_times and suite_times:
         print(
-            f"diagnostic: median bare with the administrator signing in through the browser "
-            f"{median(browser_bare_times):.1f} s; "
-            f"suite / that bare {median(suite_times) / median(browser_bare_times):.2f}"
+            f"CPU (the runs' processes and the stack's): median suite {median(cpus['suite']):.1f} s, median bare "
+            f"{median(cpus['bare']):.1f} s: ratio of medians {median(cpus['suite']) / median(cpus['bare']):.2f}"
         )
-    if untraced_times and bare_times:
-        print(
-            f"diagnostic: median suite with --uat-trace off {median(untraced_times):.1f} s, "
-            f"ratio to bare {median(untraced_times) / median(bare_times):.2f}"
-        )
+    for side, what in (("bare-browser", "bare with the administrator signing in through the browser"),
+                       ("untraced", "suite with --uat-trace off")):  # fmt: skip
+        if walls[side] and walls["suite"] and walls["bare"]:
+            print(
+                f"diagnostic: median {what} {median(walls[side]):.1f} s ({median(cpus[side]):.1f} s CPU); "
+                f"suite / it {median(walls['suite']) / median(walls[side]):.2f}, "
+                f"it / bare {median(walls[side]) / median(walls['bare']):.2f}"
+            )
     if args.explain:
         steps.wait_until_fresh()
-        seconds, done = timed([*suite_cmd(extra), "-p", "bench._step_timer"])
+        done = timed([*suite_cmd(extra), "-p", "bench._step_timer"])
         section = done.stdout.split("step timer", 1)[-1].strip().splitlines()
-        print(f"\nexplain: one more suite run ({seconds:.1f} s, not counted), where its time goes:")
+        print(f"\nexplain: one more suite run ({done.seconds:.1f} s, not counted), where its time goes:")
         print("\n".join(line for line in section if line.strip() and not line.startswith("=")))
         print("\n".join(line for line in done.stdout.splitlines() if re.match(r"^[\d.]+s (setup|call|teardown)", line)))
     print(f"\nload average at end {load_average()}")

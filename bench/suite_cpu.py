@@ -191,6 +191,37 @@ def stack_services(side: Side) -> dict[str, int]:
 # ---- one run ------------------------------------------------------------------------------------------------
 
 
+@dataclass
+class Measured:
+    """One command's wall time, exit code, output, and the CPU of its process tree (split by process)."""
+
+    wall_s: float
+    exit_code: int
+    output: str
+    cpu_s: float
+    by_process: dict[str, float]
+
+
+def run_measured(cmd: list[str], cwd: Path, env: dict[str, str] | None = None) -> Measured:
+    started = time.perf_counter()
+    process = subprocess.Popen(cmd, cwd=cwd, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    sampler = Sampler(process.pid)
+    sampler.start()
+    output: list[str] = []
+    reader = threading.Thread(target=lambda: output.extend(process.stdout or ()), daemon=True)
+    reader.start()
+    _, status, usage = os.wait4(process.pid, 0)  # the usage of the command and of every descendant it reaped
+    wall = time.perf_counter() - started
+    reader.join(timeout=10)
+    split = sampler.stop()
+    process.returncode = os.waitstatus_to_exitcode(status)
+    # wait4 counts what the run's processes reaped, but not processes that outlived their parent (Chromium's, at
+    # its exit, go to init); the samples count every process, but not its last half second: the larger counts
+    reaped = usage.ru_utime + usage.ru_stime
+    split["not sampled (short-lived)"] = max(reaped - sum(split.values()), 0.0)
+    return Measured(wall, process.returncode, "".join(output), max(reaped, sum(split.values())), split)
+
+
 def run_suite(side: Side, workers: int, variant: tuple[str, list[str]], extra: list[str]) -> Run:
     services = stack_services(side)
     if not services:
@@ -200,42 +231,24 @@ def run_suite(side: Side, workers: int, variant: tuple[str, list[str]], extra: l
     cmd = [side.python, "-m", "pytest", "features", "-q", "-n", str(workers), f"--alluredir={results}"]
     cmd += [*variant[1], *extra]
     load = load_average()
-    started = time.perf_counter()
-    process = subprocess.Popen(
-        cmd, cwd=side.root, env=side.env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True
-    )
-    sampler = Sampler(process.pid)
-    sampler.start()
-    output: list[str] = []
-    reader = threading.Thread(target=lambda: output.extend(process.stdout or ()), daemon=True)
-    reader.start()
-    _, status, usage = os.wait4(process.pid, 0)  # the usage of pytest and of every descendant it reaped
-    wall = time.perf_counter() - started
-    reader.join(timeout=10)
-    split = sampler.stop()
-    process.returncode = os.waitstatus_to_exitcode(status)
+    measured = run_measured(cmd, side.root, side.env)
     stack_after = {name: tree_cpu(pid) for name, pid in services.items()}
-    text = "".join(output)
+    text = measured.output
     summary = next((line for line in reversed(text.splitlines()) if re.search(r"\d+ (passed|failed)", line)), "")
     counts = {kind: int(n) for n, kind in re.findall(r"(\d+) (passed|failed|error|errors|rerun)", summary)}
-    # wait4 counts what the run's processes reaped, but not processes that outlived their parent (Chromium's, at
-    # its exit, go to init); the samples count every process, but not its last half second: the larger counts
-    reaped = usage.ru_utime + usage.ru_stime
-    run_cpu = max(reaped, sum(split.values()))
-    split["not sampled (short-lived)"] = max(reaped - sum(split.values()), 0.0)
     log = Path(results) / "pytest-output.txt"
     log.write_text(text)
     return Run(
         side=side.name,
         workers=workers,
         variant=variant[0],
-        wall_s=wall,
-        exit_code=process.returncode,
+        wall_s=measured.wall_s,
+        exit_code=measured.exit_code,
         scenarios=counts.get("passed", 0) + counts.get("failed", 0),
         summary=f"{summary.strip('= ')} (log {log})",
         load_before=load,
-        run_cpu_s=run_cpu,
-        by_process=split,
+        run_cpu_s=measured.cpu_s,
+        by_process=measured.by_process,
         stack_cpu_s={name: stack_after[name] - stack_before[name] for name in services},
     )
 
