@@ -19,11 +19,14 @@ UserProvider = Literal["keycloak-admin", "invite-ui", "preprovisioned"]
 MailBackend = Literal["mailpit", "imap"]
 ImapSecurity = Literal["ssl", "starttls", "none"]
 StackMode = Literal["auto", "never"]
+SetupSignIn = Literal["http", "browser"]
 
 USER_PROVIDERS: tuple[str, ...] = ("keycloak-admin", "invite-ui", "preprovisioned")
 MAIL_BACKENDS: tuple[str, ...] = ("mailpit", "imap")
 IMAP_SECURITIES: tuple[str, ...] = ("ssl", "starttls", "none")
 STACK_MODES: tuple[str, ...] = ("auto", "never")
+# how a scenario that is not about signing in gets its signed-in user: over HTTP (then the browser), or typed
+SETUP_SIGN_INS: tuple[str, ...] = ("http", "browser")
 IMAP_DEFAULT_PORTS = {"ssl": 993, "starttls": 143, "none": 143}
 
 # The URLs that say "this run targets a deployment"; giving any of them explicitly turns off the
@@ -94,6 +97,7 @@ class UatConfig:
     mail_timeout_s: float
     ui_timeout_ms: int
     otp_look_around: int
+    setup_sign_in: SetupSignIn
     browser_executable: Path | None
     browser_endpoint: str | None  # a Playwright browser server (ws://host:port/)
     selenium_grid_url: str | None  # a Selenium Grid 4 (http://host:port)
