@@ -18,7 +18,7 @@ $(STAMP): pyproject.toml
 	@rm -f $(VENV)/.installed-* && touch $@
 
 browser: $(STAMP)
-	@$(BIN)/python -c "from fixtures.browser import chromium_executable as c; c()" 2>/dev/null || { \
+	@$(BIN)/python -c "from support.browser import chromium_executable as c; c()" 2>/dev/null || { \
 	  echo "installing Debian chromium (Playwright's own browser download is not available here)"; \
 	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-liberation; }
 

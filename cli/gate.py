@@ -18,6 +18,7 @@ from typing import Any
 
 from cli import scan_artifacts
 from support.paths import ALLURE_CONFIG, JUNIT, PYPROJECT, RESULTS, SUMMARY
+from support.reporting.run_state import incomplete_results
 from support.reporting.tags import OWNER_LABEL, QUARANTINE_LABEL
 
 BAD_STATUSES = ("failed", "broken", "unknown")
@@ -143,7 +144,10 @@ class Scenario:
 def load_scenarios(results_dir: Path) -> list[Scenario]:
     grouped: dict[str, list[Attempt]] = {}
     for path in sorted(results_dir.glob("*-result.json")):
-        attempt = Attempt.from_result(json.loads(path.read_text(encoding="utf-8")))
+        try:
+            attempt = Attempt.from_result(json.loads(path.read_text(encoding="utf-8")))
+        except (OSError, ValueError):
+            continue  # half-written: `incomplete_results` names it, and the gate fails on it
         grouped.setdefault(attempt.history_id, []).append(attempt)
     return [Scenario(sorted(attempts, key=lambda a: (a.start, a.stop))) for attempts in grouped.values()]
 
@@ -158,10 +162,12 @@ class JunitFailure:
 def load_junit_failures(junit_xml: Path) -> list[JunitFailure]:
     """Test cases whose last attempt failed or errored, as pytest's JUnit XML tells it. It also sees what Allure
     cannot: collection errors and fixture set-up failures before a scenario starts."""
-    if not junit_xml.exists():
-        return []
+    try:
+        cases = list(ElementTree.parse(junit_xml).iter("testcase"))
+    except (OSError, ElementTree.ParseError):
+        return []  # missing, or half-written: `incomplete_results` names it
     last: dict[str, ElementTree.Element] = {}
-    for case in ElementTree.parse(junit_xml).iter("testcase"):
+    for case in cases:
         last[f"{case.get('classname', '')}::{case.get('name', '')}"] = case  # a retry is a later entry
     failures = []
     for test, case in last.items():
@@ -241,8 +247,10 @@ def judge(
     settings: GateSettings,
     today: date,
     scan: scan_artifacts.ScanOutcome | None = None,
+    incomplete: list[str] | None = None,
 ) -> Verdict:
     verdict = Verdict(scenarios)
+    verdict.reasons += incomplete or []  # a run killed, interrupted or out of disk is never a pass
     for scenario in scenarios:
         quarantine = scenario.quarantine
         if quarantine and quarantine.expired(today):
@@ -395,7 +403,8 @@ def main(argv: list[str] | None = None, environ: Mapping[str, str] | None = None
         scan_paths = args.scan_path or list(scan_artifacts.DEFAULT_PATHS)
         scan = scan_artifacts.run_scan(scan_paths, environ, secrets_dir, forget=not args.keep_secrets)
     gate_settings = GateSettings(min_scenarios=args.min_scenarios, allow_flaky=args.allow_flaky)
-    verdict = judge(scenarios, junit_failures, gate_settings, args.today or date.today(), scan)
+    incomplete = incomplete_results(args.results, args.junit)
+    verdict = judge(scenarios, junit_failures, gate_settings, args.today or date.today(), scan, incomplete)
     summary = render_summary(verdict, load_category_rules(ALLURE_CONFIG), mask=_masker(known))
     args.summary.parent.mkdir(parents=True, exist_ok=True)
     args.summary.write_text(summary, encoding="utf-8")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import shutil
+import signal
 import subprocess
 import sys
 
@@ -16,6 +17,8 @@ uat — FAMHP IAM External Portal UAT suite
                [--skin reference|cards] [--fresh]
                              start the bundled reference stack (Keycloak, Mailpit/GreenMail, portal apps)
   uat stack down|status [--json]|logs [service]|theme [NAME]|skin [NAME]
+  uat stack stop|start SERVICE | fault [fail METHOD PATH [--status N] | clear]
+                             an outage or a server error on purpose (fault-injection tests)
   uat stack env [--with-secrets]
                              the running stack as `export UAT_...` lines: run any profile against it
   uat browsers up|down|status [--json]
@@ -27,6 +30,8 @@ uat — FAMHP IAM External Portal UAT suite
                              release or not: exit 1 on a failure, a flaky result, too few scenarios, an expired
                              quarantine or a secret in the artifacts; writes reports/summary.md
   uat scan-artifacts [paths] fail when a secret of the run appears in reports/ or test-results/
+  uat cleanup [--older-than DURATION] [--list]
+                             remove the users, API keys and mails that killed runs left on the target
   uat doctor                 check the configuration and that every target URL, the mailbox and the realm answer
 
 Configuration: UAT_* environment variables > .env > environments/<UAT_PROFILE>.toml (default: local,
@@ -34,8 +39,27 @@ the reference stack, started automatically when not running). See README.md.
 """
 
 
-def _run(cmd: list[str], env: dict[str, str] | None = None) -> int:
-    return subprocess.call(cmd, cwd=PROJECT_ROOT, env=env)
+PYTEST_INTERRUPTED = 2
+EXIT_INTERRUPTED = 128 + signal.SIGINT  # what a shell reports for a command stopped by Ctrl-C
+
+
+def _run_suite(cmd: list[str]) -> int:
+    """pytest as a child that cleans up after itself when stopped: Ctrl-C reaches it from the terminal (this process
+    only waits, instead of killing it as subprocess.call would), SIGTERM is passed on. An interrupted run exits 130."""
+    child = subprocess.Popen(cmd, cwd=PROJECT_ROOT)
+    previous = {
+        signal.SIGINT: signal.signal(signal.SIGINT, lambda *_: None),  # the child has it too: let it finish
+        signal.SIGTERM: signal.signal(signal.SIGTERM, lambda number, _: child.send_signal(number)),
+    }
+    try:
+        code = child.wait()
+    finally:
+        for number, handler in previous.items():
+            signal.signal(number, handler)
+    if code == PYTEST_INTERRUPTED:
+        print("uat run: the run was interrupted; its clean-up ran (see above), the report says so", file=sys.stderr)
+        return EXIT_INTERRUPTED
+    return code
 
 
 def _report_options(args: list[str]) -> list[str]:
@@ -69,7 +93,7 @@ def main(argv: list[str] | None = None) -> int:
 
         return browsers_main(rest)
     if command == "run":
-        return _run([sys.executable, "-m", "pytest", "features", *_report_options(rest), *rest])
+        return _run_suite([sys.executable, "-m", "pytest", "features", *_report_options(rest), *rest])
     if command == "report":
         from cli.report import main as report_main
 
@@ -82,6 +106,10 @@ def main(argv: list[str] | None = None) -> int:
         from cli.scan_artifacts import main as scan_main
 
         return scan_main(rest)
+    if command == "cleanup":
+        from cli.cleanup import main as cleanup_main
+
+        return cleanup_main(rest)
     if command == "doctor":
         from cli.doctor import main as doctor_main
 

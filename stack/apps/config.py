@@ -43,6 +43,7 @@ class Settings:
     session_secret: str
     invitation_ttl_hours: int
     skin: str = DEFAULT_SKIN
+    faults_file: str = ""  # the fault switch (`uat stack fault`); empty: no switch
 
     @property
     def issuer(self) -> str:
@@ -167,4 +168,5 @@ def load_settings(environ: Mapping[str, str] | None = None) -> Settings:
         session_secret=values["FAMHP_SESSION_SECRET"],
         invitation_ttl_hours=int(values["FAMHP_INVITATION_TTL_HOURS"]),
         skin=values[SKIN_VARIABLE],
+        faults_file=env.get("FAMHP_FAULTS_FILE", "").strip(),
     )
