@@ -18,7 +18,7 @@ from typing import Any
 
 from cli import scan_artifacts
 from support.paths import ALLURE_CONFIG, JUNIT, PYPROJECT, RESULTS, SUMMARY
-from support.reporting.run_state import incomplete_results
+from support.reporting.run_state import incomplete_results, read_run_state
 from support.reporting.tags import OWNER_LABEL, QUARANTINE_LABEL
 
 BAD_STATUSES = ("failed", "broken", "unknown")
@@ -391,7 +391,8 @@ def main(argv: list[str] | None = None, environ: Mapping[str, str] | None = None
     args = parser.parse_args(argv)
 
     has_results = args.results.is_dir() and any(args.results.glob("*-result.json"))
-    if not has_results and not args.junit.exists():
+    # a run killed before its first result still left its marker: judged (and refused), not "nothing ran"
+    if not has_results and not args.junit.exists() and read_run_state(args.results) is None:
         print(f"uat gate: no results in {args.results} and no {args.junit}: nothing ran, nothing to release")
         return 2
     scenarios = load_scenarios(args.results) if args.results.is_dir() else []

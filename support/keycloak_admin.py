@@ -192,7 +192,8 @@ class KeycloakAdmin(ClosedOnExit):
         """Every user whose username, e-mail or name contains `text` (Keycloak's search), page by page."""
         found: list[UserAccount] = []
         while True:
-            params: dict[str, str | int] = {"search": text, "first": len(found), "max": page_size}
+            # Keycloak searches by prefix unless told otherwise: *text* is "contains"
+            params: dict[str, str | int] = {"search": f"*{text}*", "first": len(found), "max": page_size}
             page = self._call("GET", "/users", params=params).json()
             found += [UserAccount.from_representation(raw) for raw in page]
             if len(page) < page_size:

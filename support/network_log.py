@@ -45,7 +45,8 @@ class ServerError:
         return mask_text(text[:limit] + ("…" if len(text) > limit else ""))
 
     def headline(self) -> str:
-        return f"HTTP {self.status} {self.status_text}".rstrip() + f" to {self.method} {self.url}"
+        base, question, _ = self.url.partition("?")
+        return f"HTTP {self.status} {self.status_text}".rstrip() + f" to {self.method} {base}{'?…' if question else ''}"
 
 
 @dataclass(frozen=True)

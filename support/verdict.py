@@ -63,6 +63,12 @@ def part_of(url: str, parts: Sequence[Part]) -> Part | None:
     return next((part for part in parts if url.startswith(part.address.rstrip("/"))), None)
 
 
+def short(url: str) -> str:
+    """The URL without its query: enough to say where, and no session codes in a report."""
+    base, question, _ = url.partition("?")
+    return base + ("?…" if question else "")
+
+
 def _said(error: BaseException) -> str:
     lines = mask_text(str(error)).strip().splitlines()
     return f"{type(error).__name__}: {lines[0] if lines else ''}".rstrip(": ")
@@ -126,7 +132,7 @@ class VerdictJudge:
         url = _url_of(error)
         part = part_of(url, self._parts) if url else None
         if part is not None:
-            return _unavailable(part, f"{type(_transport_error(error)).__name__} on {url}", error)
+            return _unavailable(part, f"{type(_transport_error(error)).__name__} on {short(url)}", error)
         status_said = _HTTP_STATUS.search(str(error))
         if status_said is None or isinstance(error, AssertionError):
             return None
@@ -153,7 +159,7 @@ class VerdictJudge:
         for failed in reversed(network.failed):
             part = part_of(failed.url, self._parts)
             if part is not None and failed.resource_type in MAIN_RESOURCES:
-                return _unavailable(part, f"{failed.error} on {failed.method} {failed.url}", error)
+                return _unavailable(part, f"{failed.error} on {failed.method} {short(failed.url)}", error)
         for answer in reversed(network.server_errors):
             part = part_of(answer.url, self._parts)
             if part is None or answer.resource_type not in MAIN_RESOURCES:
@@ -188,10 +194,10 @@ class VerdictJudge:
             return None
         oldest = slow[0]
         more = f" (and {len(slow) - 1} more)" if len(slow) > 1 else ""
+        loading = f"{oldest.method} {short(oldest.url)} (in flight for {oldest.age_s:.1f} s){more}"
         return DeadlineExceeded(
             f"deadline exceeded: the UI deadline (UAT_UI_TIMEOUT_MS = {self._config.ui_timeout_ms} ms) ran out while "
-            f"the target was still answering {oldest.method} {oldest.url} (in flight for {oldest.age_s:.1f} s){more}; "
-            f"the step failed with: {_said(error)}"
+            f"the target was still answering {loading}; the step failed with: {_said(error)}"
         )
 
 

@@ -3,7 +3,7 @@ instead of an INTERNALERROR traceback, or a run that goes on and leaves results 
 
 from __future__ import annotations
 
-from collections.abc import Generator
+from collections.abc import Callable, Generator
 from pathlib import Path
 from typing import Any
 
@@ -14,13 +14,15 @@ import pytest
 class ResultWriteGuard:
     """Wraps allure-commons' file writer (an allure hook wrapper): an OSError while writing ends the run."""
 
-    def __init__(self, results: Path) -> None:
+    def __init__(self, results: Path, on_failure: Callable[[], object] = lambda: None) -> None:
         self.results = results
+        self._on_failure = on_failure  # e.g. not to write the JUnit XML onto the same full disk either
 
     def _guarded(self, what: str) -> Generator[None, Any, Any]:
         try:
             return (yield)
         except OSError as error:
+            self._on_failure()
             pytest.exit(
                 f"cannot write the Allure {what} to {self.results}: {error.strerror or error} — the run stops here; "
                 "its results are incomplete and `uat gate` will not count them as a pass (free some space, or "
