@@ -131,7 +131,7 @@ class VerdictJudge:
     def _from_the_error_itself(self, error: BaseException) -> BaseException | None:
         url = _url_of(error)
         part = part_of(url, self._parts) if url else None
-        if part is not None:
+        if url is not None and part is not None:
             return _unavailable(part, f"{type(_transport_error(error)).__name__} on {short(url)}", error)
         status_said = _HTTP_STATUS.search(str(error))
         if status_said is None or isinstance(error, AssertionError):
