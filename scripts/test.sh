@@ -64,6 +64,8 @@ phase "stack tests (Mailpit)" $BIN/python -m pytest tests/stack -q
 if compgen -G "features/**/*.feature" >/dev/null || compgen -G "features/*.feature" >/dev/null; then
   phase "Gherkin suite (Mailpit)" env UAT_MAIL_BACKEND=mailpit $BIN/uat run -q
   phase "release gate and artifact scan (Mailpit)" $BIN/uat gate
+  # each fault test runs a few scenarios with one part of the stack failing, and leaves the stack as it found it
+  phase "fault injection: environment verdicts, nothing left behind (make faults)" $BIN/python -m pytest tests/faults -q
   # the journey in the users' other languages: the page objects read each glossary, every screen is checked for it
   phase "onboarding, MFA and API keys in Dutch" env UAT_MAIL_BACKEND=mailpit $BIN/uat run -q --locale nl \
     -m "onboarding or mfa or api-keys"

@@ -85,8 +85,35 @@ def _run_status(command: Sequence[str]) -> subprocess.CompletedProcess[str]:
     return subprocess.run(list(command), capture_output=True, text=True, timeout=STATUS_TIMEOUT_S, check=False)
 
 
+# One answer per process, and one per run: xdist workers get the controller's answer (see fixtures.run), so a run
+# starts `uat stack status` once (each start costs a Python start-up and a health check of every service).
+_answer: dict[str, Any] | None = None
+
+
+def shared_answer() -> dict[str, Any] | None:
+    """The JSON document this process read from `uat stack status --json`, to hand to the run's workers."""
+    return _answer
+
+
+def adopt_answer(payload: Mapping[str, Any]) -> None:
+    """Use an answer read by another process of the same run (the xdist controller) instead of asking again."""
+    global _answer
+    parse_stack_status(payload)  # a document that does not parse is not adopted
+    _answer = dict(payload)
+
+
+def forget_answer() -> None:
+    """After the stack was started or stopped, the next read asks again."""
+    global _answer
+    _answer = None
+
+
 def read_stack_status(runner: StatusRunner | None = None) -> StackStatus:
-    """Ask the reference stack what runs where. Raises `StackNotRunning` or `StackDiscoveryError`."""
+    """Ask the reference stack what runs where (once per run, unless `runner` replaces the command). Raises
+    `StackNotRunning` or `StackDiscoveryError`."""
+    global _answer
+    if runner is None and _answer is not None:
+        return parse_stack_status(_answer)
     command = [uat_command() if runner is None else "uat", "stack", "status", "--json"]
     run = runner or _run_status
     try:
@@ -102,7 +129,10 @@ def read_stack_status(runner: StatusRunner | None = None) -> StackStatus:
         payload = json.loads(completed.stdout)
     except json.JSONDecodeError as exc:
         raise StackDiscoveryError(f"`uat stack status --json` did not print JSON: {exc}") from exc
-    return parse_stack_status(payload)
+    status = parse_stack_status(payload)
+    if runner is None and status.healthy:
+        _answer = payload  # a stack that is not healthy yet is asked again next time
+    return status
 
 
 def parse_stack_status(payload: Mapping[str, Any]) -> StackStatus:
@@ -219,6 +249,7 @@ def use_reference_stack(mail_backend: str) -> StackUse:
         if healthy and not _in_use(users):
             (STACK_STATE / _AUTO_STARTED).unlink(missing_ok=True)  # a marker no run holds: the stack runs by hand
         if not healthy:
+            forget_answer()
             print(f"\nstarting the reference stack (mail backend {mail_backend}); the last run to finish stops it "
                   "(or `uat stack down`)", flush=True)  # fmt: skip
             if subprocess.run([uat_command(), "stack", "up", "--mail", mail_backend], check=False).returncode != 0:
@@ -254,4 +285,5 @@ def leave_reference_stack(use: StackUse) -> None:
 
 def stop_reference_stack() -> None:
     """`uat stack down`: leave the machine as the run found it."""
+    forget_answer()
     subprocess.run([uat_command(), "stack", "down"], check=False)

@@ -44,6 +44,7 @@ class Settings:
     invitation_ttl_hours: int
     skin: str = DEFAULT_SKIN
     planted: tuple[str, ...] = ()
+    faults_file: str = ""  # the fault switch (`uat stack fault`); empty: no switch
 
     @property
     def issuer(self) -> str:
@@ -180,4 +181,5 @@ def load_settings(environ: Mapping[str, str] | None = None) -> Settings:
         invitation_ttl_hours=int(values["FAMHP_INVITATION_TTL_HOURS"]),
         skin=values[SKIN_VARIABLE],
         planted=_planted_names(values[PLANTED_VARIABLE]),
+        faults_file=env.get("FAMHP_FAULTS_FILE", "").strip(),
     )

@@ -29,9 +29,11 @@ from stack.apps.routes import (
     vamreg,
 )
 from stack.apps.routes.sign_in import login_required_handler, oidc_router
+from stack.apps.services.api_callers import ApiCallers
 from stack.apps.services.container import Services
 from stack.apps.services.invitations import Invitations
 from stack.apps.services.keycloak_admin import KeycloakAdmin
+from stack.apps.services.last_used import LastUsed
 from stack.apps.services.mailer import Mailer
 from stack.apps.services.oidc_clients import OidcClients
 from stack.apps.services.one_time_secrets import OneTimeSecrets
@@ -39,6 +41,7 @@ from stack.apps.services.sessions import CookieArea, SessionMiddleware, SessionS
 from stack.apps.services.tokens import TokenVerifier
 from stack.apps.web.auth import LoginRequired
 from stack.apps.web.error_responses import install_error_handlers
+from stack.apps.web.fault_switch import FaultSwitch
 from stack.apps.web.security_headers import SecurityHeaders
 from stack.apps.web.templating import create_environment, create_templates
 
@@ -67,6 +70,7 @@ def _services(
     )
     mailer = Mailer(settings.smtp_host, settings.smtp_port, settings.mail_from, create_environment(settings.skin))
     lifetime = timedelta(hours=settings.invitation_ttl_hours)
+    last_used = LastUsed(db)
     return Services(
         db=db,
         keycloak=keycloak,
@@ -74,6 +78,8 @@ def _services(
         oidc=OidcClients(settings, tokens, sessions),
         invitations=Invitations(db, keycloak, mailer, settings.apps_base_url, lifetime),
         one_time_secrets=OneTimeSecrets(),
+        last_used=last_used,
+        api_callers=ApiCallers(db, last_used),
     )
 
 
@@ -85,8 +91,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     session_store.purge_expired()
 
     @asynccontextmanager
-    async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         yield
+        app.state.services.last_used.close()
         await http.aclose()
         dispose(db)
 
@@ -120,4 +127,5 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     areas = [CookieArea(application.key, application.path, application.cookie) for application in APPLICATIONS]
     app.add_middleware(SessionMiddleware, store=session_store, areas=areas, secure=settings.secure_cookies)
     app.add_middleware(SecurityHeaders, keycloak_url=settings.keycloak_url)
+    app.add_middleware(FaultSwitch, switch_file=settings.faults_file)  # outermost: before sessions and routes
     return app

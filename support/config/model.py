@@ -8,6 +8,7 @@ from dataclasses import dataclass, field, fields
 from pathlib import Path
 from typing import Literal, TypeVar
 
+from support import run_ledger
 from support.mail.addresses import unique_address
 from support.secrets import MASK, Secret
 
@@ -19,11 +20,14 @@ UserProvider = Literal["keycloak-admin", "invite-ui", "preprovisioned"]
 MailBackend = Literal["mailpit", "imap"]
 ImapSecurity = Literal["ssl", "starttls", "none"]
 StackMode = Literal["auto", "never"]
+SetupSignIn = Literal["http", "browser"]
 
 USER_PROVIDERS: tuple[str, ...] = ("keycloak-admin", "invite-ui", "preprovisioned")
 MAIL_BACKENDS: tuple[str, ...] = ("mailpit", "imap")
 IMAP_SECURITIES: tuple[str, ...] = ("ssl", "starttls", "none")
 STACK_MODES: tuple[str, ...] = ("auto", "never")
+# how a scenario that is not about signing in gets its signed-in user: over HTTP (then the browser), or typed
+SETUP_SIGN_INS: tuple[str, ...] = ("http", "browser")
 IMAP_DEFAULT_PORTS = {"ssl": 993, "starttls": 143, "none": 143}
 # the languages FAMHP's users sign in in, and how a Belgian user's browser asks for each (Accept-Language)
 LOCALES: tuple[str, ...] = ("en", "nl", "fr", "de")
@@ -109,6 +113,7 @@ class UatConfig:
     mail_timeout_s: float
     ui_timeout_ms: int
     otp_look_around: int
+    setup_sign_in: SetupSignIn
     browser_executable: Path | None
     browser_endpoint: str | None  # a Playwright browser server (ws://host:port/)
     selenium_grid_url: str | None  # a Selenium Grid 4 (http://host:port)
@@ -135,6 +140,8 @@ class UatConfig:
     api_refused_status: int
     api_identity_organisation: str | None  # dotted path in the API's JSON answer, e.g. organization.name
     api_identity_key: str | None  # likewise for the key's name; unset when the API does not show it
+    # after an environment fault, how long the next scenario waits for the target to be healthy again
+    recovery_timeout_s: float = 180.0
     origins: Mapping[str, str] = field(default_factory=dict, repr=False, compare=False)
     explicit: frozenset[str] = field(default=frozenset(), repr=False, compare=False)
     # settings a profile gives only as a reminder ("<set UAT_X>"): unset, and said so by `uat doctor`
@@ -182,10 +189,13 @@ class UatConfig:
             raise ConfigurationError(missing, profile=self.profile)
 
     def new_address(self, tag: str) -> str:
-        """A fresh e-mail address for one scenario's user, from UAT_MAIL_ADDRESS_TEMPLATE."""
+        """A fresh e-mail address for one scenario's user, from UAT_MAIL_ADDRESS_TEMPLATE, carrying the run's id and
+        written in the run's ledger before any user or mail can have it."""
         self.require("mail_address_template", purpose="a scenario that makes a user")
         assert self.mail_address_template is not None
-        return unique_address(self.mail_address_template, tag)
+        address = unique_address(self.mail_address_template, tag, marker=run_ledger.current_run_id())
+        run_ledger.record(run_ledger.ADDRESS, address=address)
+        return address
 
     def describe(self) -> str:
         """One line per setting, secrets masked, with the value's origin."""

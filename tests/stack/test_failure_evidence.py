@@ -58,6 +58,7 @@ def failed_run(known_user: TestUser, tmp_path_factory: pytest.TempPathFactory) -
             f"--alluredir={out / 'allure-results'}",
             f"--output={out / 'test-results'}",
             "--reruns=0",
+            "--uat-trace=retain-on-failure",  # the default traces retries only; this run has none
             f"--junitxml={out / 'junit.xml'}",
             "-q",
         ],

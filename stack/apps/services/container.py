@@ -7,8 +7,10 @@ from dataclasses import dataclass
 from sqlalchemy.orm import Session, sessionmaker
 from starlette.requests import HTTPConnection
 
+from stack.apps.services.api_callers import ApiCallers
 from stack.apps.services.invitations import Invitations
 from stack.apps.services.keycloak_admin import KeycloakAdmin
+from stack.apps.services.last_used import LastUsed
 from stack.apps.services.oidc_clients import OidcClients
 from stack.apps.services.one_time_secrets import OneTimeSecrets
 from stack.apps.services.tokens import TokenVerifier
@@ -22,6 +24,8 @@ class Services:
     oidc: OidcClients
     invitations: Invitations
     one_time_secrets: OneTimeSecrets
+    last_used: LastUsed
+    api_callers: ApiCallers
 
 
 def services(connection: HTTPConnection) -> Services:
