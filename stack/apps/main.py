@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
+import logging
 import sys
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
@@ -28,12 +31,14 @@ from stack.apps.routes import (
     vamreg,
 )
 from stack.apps.routes.sign_in import login_required_handler, oidc_router
+from stack.apps.services.account_checks import AccountChecks
 from stack.apps.services.container import Services
 from stack.apps.services.invitations import Invitations
 from stack.apps.services.keycloak_admin import KeycloakAdmin
 from stack.apps.services.mailer import Mailer
 from stack.apps.services.oidc_clients import OidcClients
 from stack.apps.services.one_time_secrets import OneTimeSecrets
+from stack.apps.services.rate_limits import RateLimits
 from stack.apps.services.sessions import CookieArea, SessionMiddleware, SessionStore
 from stack.apps.services.tokens import TokenVerifier
 from stack.apps.web.auth import LoginRequired
@@ -41,6 +46,7 @@ from stack.apps.web.error_responses import install_error_handlers
 from stack.apps.web.security_headers import SecurityHeaders
 from stack.apps.web.templating import create_environment, create_templates
 
+log = logging.getLogger(__name__)
 STATIC_DIR = Path(__file__).parent / "static"
 ROUTE_MODULES = (portal, connect, users_tab, api_keys_tab, invitations_api, vamreg, api_v1, invitation_landing)
 
@@ -71,7 +77,19 @@ def _services(
         oidc=OidcClients(settings, tokens, sessions),
         invitations=Invitations(db, keycloak, mailer, settings.apps_base_url, lifetime),
         one_time_secrets=OneTimeSecrets(),
+        accounts=AccountChecks(keycloak, sessions, settings.session_recheck_seconds),
+        rate_limits=RateLimits(settings.invitation_limit, settings.api_key_limit, settings.api_failure_limit),
     )
+
+
+async def _expire_invitations(invitations: Invitations, every_s: int) -> None:
+    """Replaces the initial password of expired invitations, every `every_s` seconds (the bound after expiry)."""
+    while True:
+        try:
+            await invitations.expire_credentials()
+        except Exception as error:  # Keycloak away for a moment: the next round tries again
+            log.warning("expiring the initial passwords of expired invitations failed: %s", error)
+        await asyncio.sleep(every_s)
 
 
 def create_app(settings: Settings | None = None) -> FastAPI:
@@ -82,8 +100,13 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     session_store.purge_expired()
 
     @asynccontextmanager
-    async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        services: Services = app.state.services
+        sweep = asyncio.create_task(_expire_invitations(services.invitations, settings.invitation_sweep_seconds))
         yield
+        sweep.cancel()
+        with contextlib.suppress(asyncio.CancelledError):
+            await sweep
         await http.aclose()
         dispose(db)
 
@@ -116,5 +139,5 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.add_exception_handler(LoginRequired, login_required_handler)
     areas = [CookieArea(application.key, application.path, application.cookie) for application in APPLICATIONS]
     app.add_middleware(SessionMiddleware, store=session_store, areas=areas, secure=settings.secure_cookies)
-    app.add_middleware(SecurityHeaders, keycloak_url=settings.keycloak_url)
+    app.add_middleware(SecurityHeaders, keycloak_url=settings.keycloak_url, https=settings.secure_cookies)
     return app

@@ -1,5 +1,6 @@
 """Invitations on the reference stack: the JSON API (real Keycloak access tokens), the e-mail in Mailpit,
-the single-use expiring link with its refusal pages, and the "Users" pages' rules."""
+the single-use expiring link (opened, then confirmed) with its refusal pages, and the "Users" pages' rules.
+(What an attacker tries against them: test_apps_security.py.)"""
 
 from __future__ import annotations
 
@@ -12,6 +13,7 @@ import pytest
 
 from tests.stack.conftest import OneTimeCodes
 from tests.stack.helpers import (
+    ALL_ROLES,
     AppsSession,
     UserFactory,
     access_token,
@@ -20,6 +22,7 @@ from tests.stack.helpers import (
     managed_users,
     query_database,
     texts_by_testid,
+    use_invitation_link,
     wait_for_invitations,
 )
 
@@ -27,7 +30,6 @@ pytestmark = [pytest.mark.stack]
 
 ACME = "Acme Pharma NV"
 BELGIAN_VET = "Belgian Vet Supplies BV"
-USER_MANAGER = {"famhp-connect": ["IAM_USER_MANAGER"]}
 REQUIRED_ACTIONS = {"CONFIGURE_TOTP", "TERMS_AND_CONDITIONS", "UPDATE_PASSWORD"}
 
 
@@ -38,8 +40,9 @@ def users(keycloak_admin: httpx.Client, stack_info: dict) -> Iterator[UserFactor
 
 @pytest.fixture
 def api(stack_info: dict, users: UserFactory, one_time_codes: OneTimeCodes) -> Iterator[httpx.Client]:
-    """The invitations API as a user manager of Acme, with a real access token of the famhp-connect client."""
-    manager = users.create(USER_MANAGER, [ACME], tag="inviter")
+    """The invitations API as a user manager of Acme who holds every role (an inviter grants only roles they hold),
+    with a real access token of the famhp-connect client."""
+    manager = users.create(ALL_ROLES, [ACME], tag="inviter")
     token = access_token(stack_info, "famhp-connect", manager, one_time_codes)
     base = f"{stack_info['apps']['base_url']}/famhp-connect/api/invitations"
     with httpx.Client(base_url=base, headers={"Authorization": f"Bearer {token}"}, timeout=30) as client:
@@ -97,7 +100,7 @@ def test_invitation_link_works_once(api: httpx.Client, stack_info: dict, users: 
     _invite(api, users, email, ["VAMREG_USER"])
     (mail,) = wait_for_invitations(stack_info["mailpit"]["url"], email)
 
-    first = _open_link(mail.link)
+    first = use_invitation_link(mail.link)
     assert first.status_code == 303
     assert first.headers["Location"] == f"/portal/login?login_hint={email.replace('@', '%40')}"
     to_keycloak = httpx.get(f"{stack_info['apps']['base_url']}{first.headers['Location']}", timeout=10)
@@ -141,7 +144,7 @@ def test_resend_replaces_the_link_and_the_password(api: httpx.Client, stack_info
     replaced = _open_link(old.link)
     assert replaced.status_code == 410
     assert 'data-testid="invitation-replaced"' in replaced.text
-    assert _open_link(new.link).status_code == 303
+    assert use_invitation_link(new.link).status_code == 303
 
 
 def test_withdrawing_removes_the_account_and_the_link(api: httpx.Client, stack_info: dict, users: UserFactory) -> None:
@@ -216,7 +219,7 @@ def test_users_page_lists_my_organisations_and_enforces_its_rules(
 ) -> None:
     email = _invitee()
     _invite(api, users, email, ["VAMREG_USER"])
-    manager = users.create(USER_MANAGER, [ACME])
+    manager = users.create(ALL_ROLES, [ACME])  # grants VAMREG_USER below: an inviter grants only roles they hold
     tab = AppsSession(stack_info, manager, one_time_codes)
     try:
         listed = tab.get(f"/famhp-connect/users?q={email}")

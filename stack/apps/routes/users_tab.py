@@ -12,11 +12,11 @@ from sqlalchemy import select
 from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 
-from stack.apps.applications import ROLE_CLIENTS, ROLE_LABELS
+from stack.apps.applications import ROLE_LABELS
 from stack.apps.models import Invitation, utcnow
 from stack.apps.routes.connect import USERS_TAB
 from stack.apps.services.container import services
-from stack.apps.services.invitation_requests import parse_request
+from stack.apps.services.invitation_requests import grantable_roles, parse_request
 from stack.apps.services.invitations import CannotResend
 from stack.apps.services.keycloak_admin import KeycloakAdminError, Member, Organization
 from stack.apps.services.mailer import MailError
@@ -74,10 +74,13 @@ async def list_users(request: Request, user: UserManager, q: str = "") -> Respon
     return USERS_TAB.page(request, user, "connect/users.html", {"rows": rows, "q": search})
 
 
-def _form_context(organizations: list[Organization], values: dict[str, object], errors: dict[str, str]) -> dict:
+def _form_context(
+    user: SignedInUser, organizations: list[Organization], values: dict[str, object], errors: dict[str, str]
+) -> dict:
+    # only the roles the inviter holds are offered (and only those are accepted)
     return {
         "organizations": organizations,
-        "roles": [(role, ROLE_LABELS[role]) for role in ROLE_CLIENTS],
+        "roles": [(role, ROLE_LABELS[role]) for role in grantable_roles(user)],
         "values": values,
         "errors": errors,
     }
@@ -87,11 +90,12 @@ def _form_context(organizations: list[Organization], values: dict[str, object], 
 async def invite_form(request: Request, user: UserManager) -> Response:
     organizations = await USERS_TAB.organizations(request, user)
     values: dict[str, object] = {"roles": []}
-    return USERS_TAB.page(request, user, "connect/invite.html", _form_context(organizations, values, {}))
+    return USERS_TAB.page(request, user, "connect/invite.html", _form_context(user, organizations, values, {}))
 
 
 @router.post("/invite", name="users_invite", dependencies=[Depends(verify_csrf)])
 async def invite(request: Request, user: UserManager) -> Response:
+    services(request).rate_limits.invitations.hit(user.id)
     form = await request.form()
     roles = [str(role) for role in form.getlist("roles")]
     values: dict[str, object] = {name: str(form.get(name) or "") for name in ("email", "first_name", "last_name")}
@@ -99,14 +103,14 @@ async def invite(request: Request, user: UserManager) -> Response:
     values["roles"] = roles
     organizations = await USERS_TAB.organizations(request, user)
     try:
-        wanted = parse_request(values, roles, organizations)
+        wanted = parse_request(values, roles, organizations, grantable_roles(user))
         invitation = await services(request).invitations.invite(wanted, user)
     except ValidationFailed as failed:
-        context = _form_context(organizations, values, failed.fields)
+        context = _form_context(user, organizations, values, failed.fields)
         return USERS_TAB.page(request, user, "connect/invite.html", context, status=422)
     except (MailError, KeycloakAdminError) as error:
-        log.error("invitation of %s failed: %s", values["email"], error)
-        context = _form_context(organizations, values, {})
+        log.error("an invitation failed: %s", error)
+        context = _form_context(user, organizations, values, {})
         context["failure"] = "The invitation could not be completed, so nothing was created. Please try again."
         return USERS_TAB.page(request, user, "connect/invite.html", context, status=502)
     flash(request, f"An invitation was sent to {invitation.email}.")
@@ -115,6 +119,7 @@ async def invite(request: Request, user: UserManager) -> Response:
 
 @router.post("/{user_id}/resend", name="users_resend", dependencies=[Depends(verify_csrf)])
 async def resend(request: Request, user_id: str, user: UserManager) -> Response:
+    services(request).rate_limits.invitations.hit(user.id)  # a resend sends mail too
     organizations = await USERS_TAB.organizations(request, user)
     invitation = services(request).invitations.latest_for_user(user_id)
     if invitation is None or invitation.withdrawn_at:

@@ -7,10 +7,12 @@ from dataclasses import dataclass
 from sqlalchemy.orm import Session, sessionmaker
 from starlette.requests import HTTPConnection
 
+from stack.apps.services.account_checks import AccountChecks
 from stack.apps.services.invitations import Invitations
 from stack.apps.services.keycloak_admin import KeycloakAdmin
 from stack.apps.services.oidc_clients import OidcClients
 from stack.apps.services.one_time_secrets import OneTimeSecrets
+from stack.apps.services.rate_limits import RateLimits
 from stack.apps.services.tokens import TokenVerifier
 
 
@@ -22,6 +24,8 @@ class Services:
     oidc: OidcClients
     invitations: Invitations
     one_time_secrets: OneTimeSecrets
+    accounts: AccountChecks
+    rate_limits: RateLimits
 
 
 def services(connection: HTTPConnection) -> Services:

@@ -7,6 +7,8 @@ FAMHP Connect or VAMREG runs a new flow that Keycloak answers from its SSO sessi
 from __future__ import annotations
 
 import logging
+import re
+import time
 import warnings
 from typing import Any
 
@@ -19,7 +21,7 @@ from stack.apps.applications import APPLICATIONS, Application
 from stack.apps.config import Settings
 from stack.apps.services.sessions import SessionStore, rotate_session
 from stack.apps.services.tokens import InvalidToken, TokenVerifier, client_roles
-from stack.apps.web.auth import current_user
+from stack.apps.web.auth import CHECKED_AT, current_user
 from stack.apps.web.templating import render
 
 with warnings.catch_warnings():
@@ -29,6 +31,16 @@ with warnings.catch_warnings():
 
 log = logging.getLogger(__name__)
 _NEXT = "next_after_login"
+# what the sign-in page tells the user for the OAuth error codes Keycloak sends back (RFC 6749 4.1.2.1, OIDC 3.1.2.6);
+# the error_description of the callback is never shown or logged: anyone can put any text into that URL
+_REASONS = {
+    "access_denied": "The sign-in was cancelled or refused.",
+    "login_required": "Your session has ended. Please sign in again.",
+    "temporarily_unavailable": "The sign-in service is busy. Please try again in a moment.",
+    "server_error": "The sign-in service had a problem. Please try again.",
+}
+_GENERIC_REASON = "The sign-in could not be completed. Please try again."
+_ERROR_CODE = re.compile(r"^[a-z_]{1,40}$")
 
 
 def safe_next(application: Application, candidate: str | None) -> str:
@@ -94,13 +106,18 @@ class OidcClients:
         pending = request.session.get(_NEXT) or {}
         try:
             token = await self._client(application).authorize_access_token(request)
-            claims = await self._tokens.verify(token["access_token"])
+            claims = await self._tokens.verify(token["access_token"], client_id=application.client_id)
         except (OAuthError, InvalidToken, httpx.HTTPError, KeyError) as error:
-            log.warning("sign-in to %s failed: %s", application.title, error)
+            # only a well-formed code reaches the log and the page; never text from the callback URL
+            code = type(error).__name__
+            if isinstance(error, OAuthError):
+                sent = error.error
+                code = sent if isinstance(sent, str) and _ERROR_CODE.match(sent) else "unrecognised_error"
+            log.warning("sign-in to %s failed: %s", application.title, code)
             return render(
                 request,
                 "signin_failed.html",
-                {"reason": getattr(error, "description", None) or str(error), "retry": application.path},
+                {"reason": _REASONS.get(code, _GENERIC_REASON), "retry": application.path},
                 status_code=400,
             )
         userinfo = token.get("userinfo") or {}
@@ -113,6 +130,7 @@ class OidcClients:
             "sid": userinfo.get("sid") or claims.get("sid", ""),
         }
         request.session["roles"] = client_roles(claims)
+        request.session[CHECKED_AT] = time.time()  # the roles are Keycloak's of this very moment
         request.session["id_token"] = token.get("id_token", "")
         rotate_session(request)
         return RedirectResponse(safe_next(application, next_url), status_code=303)

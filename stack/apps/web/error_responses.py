@@ -8,7 +8,7 @@ from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.responses import Response
 
-from stack.apps.web.refusals import ApiError, Forbidden, NotFound
+from stack.apps.web.refusals import ApiError, Forbidden, NotFound, RateLimited
 from stack.apps.web.templating import render
 
 
@@ -52,7 +52,18 @@ def install_error_handlers(app: FastAPI) -> None:
             return ApiError(422, "validation_failed", "The request is not valid.").response()
         return _render_error(request, 400, "Request refused", "The request is not valid.", "error")
 
+    async def rate_limited(request: Request, error: Exception) -> Response:
+        assert isinstance(error, RateLimited)
+        headers = {"Retry-After": str(error.retry_after)}
+        if _wants_json(request):
+            response = ApiError(429, "rate_limited", str(error)).response()
+        else:
+            response = _render_error(request, 429, "Too many requests", str(error), "rate-limited")
+        response.headers.update(headers)
+        return response
+
     app.add_exception_handler(Forbidden, forbidden)
+    app.add_exception_handler(RateLimited, rate_limited)
     app.add_exception_handler(NotFound, not_found)
     app.add_exception_handler(ApiError, api_error)
     app.add_exception_handler(HTTPException, http_error)
