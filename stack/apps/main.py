@@ -41,6 +41,7 @@ from stack.apps.services.one_time_secrets import OneTimeSecrets
 from stack.apps.services.rate_limits import RateLimits
 from stack.apps.services.sessions import CookieArea, SessionMiddleware, SessionStore
 from stack.apps.services.tokens import TokenVerifier
+from stack.apps.web.access_log import install_access_log_filter
 from stack.apps.web.auth import LoginRequired
 from stack.apps.web.error_responses import install_error_handlers
 from stack.apps.web.security_headers import SecurityHeaders
@@ -94,6 +95,7 @@ async def _expire_invitations(invitations: Invitations, every_s: int) -> None:
 
 def create_app(settings: Settings | None = None) -> FastAPI:
     settings = settings or _settings_or_exit()
+    install_access_log_filter()
     db = create_database(settings.database_url)
     http = httpx.AsyncClient(timeout=15)
     session_store = SessionStore(db, settings.session_secret)

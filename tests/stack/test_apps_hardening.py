@@ -19,6 +19,7 @@ from stack.apps.services.invitation_requests import grantable_roles, parse_reque
 from stack.apps.services.keycloak_admin import Organization
 from stack.apps.services.rate_limits import RateLimit
 from stack.apps.services.sessions import SESSION_LIFETIME, CookieArea, SessionMiddleware, SessionStore
+from stack.apps.web.access_log import loggable_path
 from stack.apps.web.auth import SignedInUser
 from stack.apps.web.refusals import Forbidden, RateLimited
 from stack.apps.web.security_headers import SecurityHeaders
@@ -106,3 +107,17 @@ def test_an_inviter_may_grant_only_the_roles_they_hold() -> None:
     assert parse_request(fields, ["IAM_USER_MANAGER"], [ACME], grantable_roles(inviter)).roles == ("IAM_USER_MANAGER",)
     with pytest.raises(Forbidden, match="VAMREG_USER"):
         parse_request(fields, ["IAM_USER_MANAGER", "VAMREG_USER"], [ACME], grantable_roles(inviter))
+
+
+@pytest.mark.parametrize(
+    ("requested", "logged"),
+    [
+        ("/portal/callback?code=abc&state=xyz", "/portal/callback"),
+        ("/portal/callback?error=access_denied&error_description=call+us", "/portal/callback"),
+        ("/invitations/Zm9vYmFyYmF6", "/invitations/…"),
+        ("/famhp-connect/users?q=someone%40example.org", "/famhp-connect/users"),
+        ("/famhp-connect/apikeys", "/famhp-connect/apikeys"),
+    ],
+)
+def test_the_access_log_repeats_no_query_string_and_no_invitation_token(requested: str, logged: str) -> None:
+    assert loggable_path(requested) == logged
