@@ -63,7 +63,9 @@ async def list_users(request: Request, user: UserManager, q: str = "") -> Respon
     pairs = [(member, org) for org, members in zip(organizations, memberships, strict=True) for member in members]
     with services(request).db() as db:
         ids = {member.id for member, _ in pairs}
-        found = db.scalars(select(Invitation).where(Invitation.user_id.in_(ids)).order_by(Invitation.created_at))
+        # the invitations that made these accounts; a notice to an existing account says nothing about its status
+        invited = select(Invitation).where(Invitation.user_id.in_(ids), Invitation.account_created.is_(True))
+        found = db.scalars(invited.order_by(Invitation.created_at))
         latest = {invitation.user_id: invitation for invitation in found}  # later rows overwrite earlier
     statuses = await asyncio.gather(*(_status(request, member, latest.get(member.id)) for member, _ in pairs))
     rows = [

@@ -238,7 +238,12 @@ class Invitations:
         return Withdrawn(account_removed=remove_account)
 
     def latest_for_user(self, user_id: str) -> Invitation | None:
-        query = select(Invitation).where(Invitation.user_id == user_id).order_by(Invitation.created_at.desc())
+        """The latest invitation that made this account (a notice to an existing account never counts)."""
+        query = (
+            select(Invitation)
+            .where(Invitation.user_id == user_id, Invitation.account_created.is_(True))
+            .order_by(Invitation.created_at.desc())
+        )
         with self._db() as db:
             return db.scalars(query).first()
 
