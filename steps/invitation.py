@@ -64,8 +64,8 @@ def gives_initial_password(actor: Actor, target: Target) -> None:
 
 
 @given("the invited user has confirmed the invitation from the e-mail")
-def invitation_confirmed(actor: Actor, inbox: ScenarioInbox, page: Page, target: Target) -> None:
-    confirm_invitation(actor, inbox, page, target.invitation_mail)
+def invitation_confirmed(actor: Actor, inbox: ScenarioInbox, page: Page, target: Target, uat_config: UatConfig) -> None:
+    confirm_invitation(actor, inbox, page, target.invitation_mail, uat_config.ui_timeout_ms)
 
 
 @when("the invitation link is opened a second time")

@@ -51,6 +51,8 @@ class KeycloakScreens:
         self.page = page
         self.timeout_ms = timeout_ms
         self.screens = dict(screens)
+        # whichever login screen is shown: for waiting on "the application, or else Keycloak's sign-in"
+        self.any_screen = page.locator(f"body[data-page-id^='{_LOGIN_PAGE_PREFIX}']")
 
     def current(self) -> KeycloakPage | None:
         """The page object for the screen shown now, or None once the browser has left the login pages.
