@@ -11,6 +11,9 @@ from support.config import UatConfig
 THEIR_ORGANISATION = "their organisation"
 THEIR_SECOND_ORGANISATION = "their second organisation"
 NONE = "none"
+FAMHP_CONNECT = "FAMHP Connect"  # the application, as the guide and its tile name it
+# how a step's pattern names one of them: "their organisation" or "their second organisation", as `organisation`
+THEIR = r"(?P<organisation>their (?:second )?organisation)"
 
 
 class UnknownPhrase(LookupError):

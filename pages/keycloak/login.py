@@ -32,6 +32,8 @@ class LoginPage(KeycloakPage):
         super().__init__(page, timeout_ms)
         self.username_input = page.locator("#username")
         self.password_input = page.locator("#password")
+        # refused credentials: every Keycloak login theme marks the field that carries the error aria-invalid
+        self.credentials_refused = page.locator("#username[aria-invalid=true], #password[aria-invalid=true]")
         self._sign_in = page.locator("#kc-login")
 
     def sign_in(self, username: str, password: SecretText) -> None:
