@@ -27,6 +27,7 @@ pytest_plugins = [
     "steps.vamreg",
     "steps.production",
     "steps.api_keys",
+    "steps.security",
 ]
 
 
