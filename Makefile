@@ -17,10 +17,11 @@ $(STAMP): pyproject.toml
 	$(BIN)/python -m pip install -q --disable-pip-version-check -e '.[dev]'
 	@rm -f $(VENV)/.installed-* && touch $@
 
-browser: $(STAMP)
-	@$(BIN)/python -c "from fixtures.browser import chromium_executable as c; c()" 2>/dev/null || { \
-	  echo "installing Debian chromium (Playwright's own browser download is not available here)"; \
-	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-liberation; }
+browser: $(STAMP)  # chromium-driver: the local Selenium Grid (`uat browsers up`) drives Chromium through it
+	@{ $(BIN)/python -c "from support.browser import chromium_executable as c; c()" 2>/dev/null && \
+	  command -v chromedriver >/dev/null; } || { \
+	  echo "installing Debian chromium and chromium-driver (Playwright's own browser download is not available here)"; \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium chromium-driver fonts-liberation; }
 
 node_modules/.installed: package.json package-lock.json
 	npm ci --no-audit --no-fund --loglevel=error
@@ -47,5 +48,6 @@ lint: $(STAMP)  ## ruff
 	$(BIN)/ruff check .
 
 clean:  ## remove reports and runtime state (not the download cache)
+	-$(BIN)/uat browsers down
 	-$(BIN)/uat stack down
-	rm -rf reports/allure-results reports/allure-report reports/junit test-results .stack
+	rm -rf reports/allure-results reports/allure-report reports/junit reports/shards reports/remote test-results .stack

@@ -4,21 +4,28 @@ the fixtures: a module imported before pytest registers it would miss pytest's a
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
+from typing import TYPE_CHECKING
 
 import pytest
-from playwright.sync_api import BrowserContext
+from playwright.sync_api import Browser, BrowserContext, Playwright
+
+if TYPE_CHECKING:
+    from support.config import UatConfig
 
 pytest_plugins = [
     "fixtures.options",
     "fixtures.run",
     "fixtures.selection",
+    "fixtures.shards",
     "fixtures.outcomes",
+    "fixtures.accessibility",
     "fixtures.browser",
     "fixtures.users",
     "fixtures.mail",
     "fixtures.api_keys",
     "fixtures.evidence",
+    "fixtures.masking",
     "fixtures.reporting",
     "steps.invitation",
     "steps.onboarding",
@@ -28,14 +35,26 @@ pytest_plugins = [
     "steps.production",
     "steps.api_keys",
     "steps.security",
+    "steps.accessibility",
 ]
 
 
 @pytest.fixture(scope="session")
-def browser_type_launch_args(browser_type_launch_args: dict) -> dict:
+def browser_type_launch_args(browser_type_launch_args: dict, uat_config: UatConfig) -> dict:
     from fixtures.browser import with_launch_args
 
-    return with_launch_args(browser_type_launch_args)
+    return with_launch_args(browser_type_launch_args, uat_config)
+
+
+@pytest.fixture(scope="session")
+def browser(
+    launch_browser: Callable[[], Browser], playwright: Playwright, browser_type_launch_args: dict, uat_config: UatConfig
+) -> Iterator[Browser]:
+    """Chromium launched here, on a Playwright browser server (UAT_BROWSER_ENDPOINT) or on a Selenium Grid
+    (UAT_SELENIUM_GRID_URL)."""
+    from fixtures.browser import session_browser
+
+    yield from session_browser(uat_config, playwright, browser_type_launch_args, launch_browser)
 
 
 @pytest.fixture(scope="session")

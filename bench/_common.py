@@ -59,6 +59,12 @@ def require_bench_stack_dir() -> Path:
     return path
 
 
+def stack_dir_to_read() -> Path:
+    """The state folder of the stack a benchmark only reads (pids): FAMHP_UAT_STACK_DIR or the checkout's .stack."""
+    raw = os.environ.get("FAMHP_UAT_STACK_DIR")
+    return Path(raw).resolve() if raw else PROJECT_ROOT / ".stack"
+
+
 def uat(*args: str, timeout: float = 600, capture: bool = True) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
         [UAT, *args], cwd=PROJECT_ROOT, text=True, capture_output=capture, timeout=timeout, check=False

@@ -7,9 +7,11 @@ Target: ratio of medians <= 1.15.
     .venv/bin/python bench/onboarding_ratio.py [--pairs 5] [--explain]
 
 Suite side: `python -m pytest features -q -k activate_the_account_by_scanning --durations=5` (the suite's page
-objects, fixtures, tracing, Allure, clean-up). Bare side: `python bench/onboarding_ratio.py --bare-once`, raw
-Playwright only (no page objects, no fixtures): the seed administrator signs in (identity-first: username, then
-password, then TOTP) and invites a user in FAMHP Connect; the invitation is read from the Mailpit API; the link is
+objects, fixtures, tracing, Allure, clean-up). Bare side: `python bench/onboarding_ratio.py --bare-once http`, raw
+Playwright only (no page objects, no fixtures): the seed administrator signs in as the suite does by default, over
+HTTP (`context.request` through Keycloak's forms: username, password, TOTP; the cookies are the browser context's),
+or with `--bare-once browser` in the browser (identity-first: username, then password, then TOTP), and invites a
+user in FAMHP Connect; the invitation is read from the Mailpit API; the link is
 opened (login_hint: the password page directly); the QR code is read with zxing-cpp and pyotp; terms (#kc-accept);
 new password (#password-new, #password-confirm, #kc-submit); the portal's tiles are checked; the user is deleted
 through the Keycloak admin API and the mail through the Mailpit API, as the suite cleans up.
@@ -28,6 +30,7 @@ import subprocess
 import sys
 import time
 import uuid
+from dataclasses import dataclass
 from io import BytesIO
 from pathlib import Path
 
@@ -40,8 +43,11 @@ from bench._common import (
     load_average,
     median,
     require_healthy_stack,
+    stack_dir_to_read,
+    stack_pids,
     verdict,
 )
+from bench.suite_cpu import run_measured, tree_cpu
 
 TARGET_RATIO = 1.15
 SCENARIO_K = "activate_the_account_by_scanning"
@@ -55,7 +61,7 @@ MAIL_POLL_S = 0.2  # the suite's reader polls every 0.2 s too: the comparison is
 # ---- the bare script ------------------------------------------------------------------------------------------
 
 
-def bare_once() -> dict:
+def bare_once(admin_over_http: bool) -> dict:
     import secrets
     import string
 
@@ -65,7 +71,7 @@ def bare_once() -> dict:
     from PIL import Image
     from playwright.sync_api import expect, sync_playwright
 
-    from bench._browser import SharedSteps, launch, sign_in, submit, wait_for_page_id
+    from bench._browser import SharedSteps, launch, sign_in, sign_in_over_http, submit, wait_for_page_id
 
     t0 = time.perf_counter()
     marks: dict[str, float] = {}
@@ -93,10 +99,15 @@ def bare_once() -> dict:
         browser = launch(pw)
         mark("browser")
         # the administrator invites
-        admin_page = browser.new_context().new_page()
+        admin_context = browser.new_context()
+        admin_page = admin_context.new_page()
         admin_page.set_default_timeout(15_000)
-        admin_page.goto(f"{apps}/famhp-connect/users/invite")
-        sign_in(admin_page, admin["email"], admin["password"], steps)
+        if admin_over_http:  # as the suite does by default: the administrator's sign-in is set-up
+            sign_in_over_http(admin_context, f"{apps}/famhp-connect", admin["email"], admin["password"], steps)
+            admin_page.goto(f"{apps}/famhp-connect/users/invite")
+        else:
+            admin_page.goto(f"{apps}/famhp-connect/users/invite")
+            sign_in(admin_page, admin["email"], admin["password"], steps)
         admin_page.locator("#email").fill(email)
         admin_page.locator("#first_name").fill("Eva")
         admin_page.locator("#last_name").fill("Peeters")
@@ -186,10 +197,21 @@ def bare_once() -> dict:
 # ---- the harness ---------------------------------------------------------------------------------------------
 
 
-def timed(cmd: list[str]) -> tuple[float, subprocess.CompletedProcess[str]]:
-    started = time.perf_counter()
-    done = subprocess.run(cmd, cwd=PROJECT_ROOT, capture_output=True, text=True, timeout=RUN_TIMEOUT_S)
-    return time.perf_counter() - started, done
+@dataclass
+class Timed:
+    seconds: float
+    returncode: int
+    stdout: str
+    cpu_s: float  # the command's process tree and the stack's services during it
+
+
+def timed(cmd: list[str]) -> Timed:
+    """Wall time, and CPU-seconds of the run's processes and the stack's (the steadier figure on a loaded machine)."""
+    services = stack_pids(stack_dir_to_read())
+    stack_before = sum(tree_cpu(pid) for pid in services.values())
+    measured = run_measured(cmd, PROJECT_ROOT)
+    stack_cpu = sum(tree_cpu(pid) for pid in services.values()) - stack_before
+    return Timed(measured.wall_s, measured.exit_code, measured.output, measured.cpu_s + stack_cpu)
 
 
 def suite_cmd(extra: list[str]) -> list[str]:
@@ -213,10 +235,16 @@ def main() -> int:
         help="diagnostic: each pair also runs the suite with --uat-trace off (a third, interleaved "
         "variant, reported apart; the ratio stays suite vs bare)",
     )
-    parser.add_argument("--bare-once", action="store_true", help=argparse.SUPPRESS)
+    parser.add_argument(
+        "--also-browser-bare",
+        action="store_true",
+        help="diagnostic: each pair also runs the bare script with the administrator signing in through the browser "
+        "(the bare script before the suite signed set-up sessions in over HTTP), reported apart",
+    )
+    parser.add_argument("--bare-once", choices=("http", "browser"), help=argparse.SUPPRESS)
     args, extra = parser.parse_known_args()
     if args.bare_once:
-        print("BARE " + json.dumps(bare_once()))
+        print("BARE " + json.dumps(bare_once(admin_over_http=args.bare_once == "http")))
         return 0
 
     from bench._browser import SharedSteps
@@ -226,15 +254,16 @@ def main() -> int:
     steps = SharedSteps(kc["url"], kc["realm"], admin["totp_secret"])
     header(f"onboarding scenario: pytest vs bare Playwright, {args.pairs} alternating pairs")
     print(f"suite: {' '.join(suite_cmd(extra)[1:])}")
-    print("bare:  python bench/onboarding_ratio.py --bare-once\n", flush=True)
-    suite_times: list[float] = []
-    bare_times: list[float] = []
-    untraced_times: list[float] = []
+    print("bare:  python bench/onboarding_ratio.py --bare-once http\n", flush=True)
+    walls: dict[str, list[float]] = {"suite": [], "bare": [], "untraced": [], "bare-browser": []}
+    cpus: dict[str, list[float]] = {side: [] for side in walls}
     failures = 0
     for i in range(args.pairs):
         order: tuple[str, ...] = ("suite", "bare") if i % 2 == 0 else ("bare", "suite")
         if args.also_untraced:
             order = (("suite", "untraced", "bare"), ("bare", "suite", "untraced"), ("untraced", "bare", "suite"))[i % 3]
+        if args.also_browser_bare:
+            order = (*order, "bare-browser") if i % 2 == 0 else ("bare-browser", *order)
         row: dict[str, str] = {}
         for side in order:
             waited = steps.wait_until_fresh()  # outside the timing
@@ -242,52 +271,62 @@ def main() -> int:
             cmd = {
                 "suite": suite_cmd(extra),
                 "untraced": [*suite_cmd(extra), "--uat-trace", "off"],
-                "bare": [PYTHON, __file__, "--bare-once"],
+                "bare": [PYTHON, __file__, "--bare-once", "http"],
+                "bare-browser": [PYTHON, __file__, "--bare-once", "browser"],
             }[side]
-            seconds, done = timed(cmd)
+            done = timed(cmd)
             ok = done.returncode == 0
             if side in ("suite", "untraced"):
                 detail = pytest_phases(done.stdout)
-                if ok:
-                    (suite_times if side == "suite" else untraced_times).append(seconds)
             else:
                 found = re.search(r"^BARE (.*)$", done.stdout, flags=re.M)
                 marks = json.loads(found.group(1)) if found else {}
                 detail = " ".join(f"{k} {v:.1f}" for k, v in marks.items())
-                if ok:
-                    bare_times.append(seconds)
-            if not ok:
+            if ok:
+                walls[side].append(done.seconds)
+                cpus[side].append(done.cpu_s)
+            else:
                 failures += 1
-                tail = (done.stdout + done.stderr).strip().splitlines()[-25:]
+                tail = done.stdout.strip().splitlines()[-25:]
                 print(f"!! {side} run failed (exit {done.returncode}):\n" + "\n".join(tail))
             row[side] = (
-                f"{seconds:6.1f} s{'' if ok else ' FAILED'} (load {load}; otp pacing {waited:.0f} s before) [{detail}]"
+                f"{done.seconds:6.1f} s, {done.cpu_s:5.1f} s CPU{'' if ok else ' FAILED'} "
+                f"(load {load}; otp pacing {waited:.0f} s before) [{detail}]"
             )
         ratio = ""
         if "FAILED" not in row["suite"] + row["bare"]:
-            ratio = f"  ratio {suite_times[-1] / bare_times[-1]:.2f}"
+            ratio = (
+                f"  ratio {walls['suite'][-1] / walls['bare'][-1]:.2f} (CPU {cpus['suite'][-1] / cpus['bare'][-1]:.2f})"
+            )
         print(
-            f"pair {i + 1} ({order[0]} first){ratio}\n" + "\n".join(f"  {side:<8} {row[side]}" for side in order),
+            f"pair {i + 1} ({order[0]} first){ratio}\n" + "\n".join(f"  {side:<12} {row[side]}" for side in order),
             flush=True,
         )
 
-    if suite_times and bare_times:
-        ratio = median(suite_times) / median(bare_times)
+    if walls["suite"] and walls["bare"]:
+        ratio = median(walls["suite"]) / median(walls["bare"])
         print(
-            f"\nmedian suite {median(suite_times):.1f} s, median bare {median(bare_times):.1f} s "
-            f"({len(suite_times)}/{len(bare_times)} good runs): ratio of medians {ratio:.2f}  "
+            f"\nmedian suite {median(walls['suite']):.1f} s, median bare {median(walls['bare']):.1f} s "
+            f"({len(walls['suite'])}/{len(walls['bare'])} good runs): ratio of medians {ratio:.2f}  "
             f"{verdict(ratio, TARGET_RATIO, '')}"
         )
-    if untraced_times and bare_times:
         print(
-            f"diagnostic: median suite with --uat-trace off {median(untraced_times):.1f} s, "
-            f"ratio to bare {median(untraced_times) / median(bare_times):.2f}"
+            f"CPU (the runs' processes and the stack's): median suite {median(cpus['suite']):.1f} s, median bare "
+            f"{median(cpus['bare']):.1f} s: ratio of medians {median(cpus['suite']) / median(cpus['bare']):.2f}"
         )
+    for side, what in (("bare-browser", "bare with the administrator signing in through the browser"),
+                       ("untraced", "suite with --uat-trace off")):  # fmt: skip
+        if walls[side] and walls["suite"] and walls["bare"]:
+            print(
+                f"diagnostic: median {what} {median(walls[side]):.1f} s ({median(cpus[side]):.1f} s CPU); "
+                f"suite / it {median(walls['suite']) / median(walls[side]):.2f}, "
+                f"it / bare {median(walls[side]) / median(walls['bare']):.2f}"
+            )
     if args.explain:
         steps.wait_until_fresh()
-        seconds, done = timed([*suite_cmd(extra), "-p", "bench._step_timer"])
+        done = timed([*suite_cmd(extra), "-p", "bench._step_timer"])
         section = done.stdout.split("step timer", 1)[-1].strip().splitlines()
-        print(f"\nexplain: one more suite run ({seconds:.1f} s, not counted), where its time goes:")
+        print(f"\nexplain: one more suite run ({done.seconds:.1f} s, not counted), where its time goes:")
         print("\n".join(line for line in section if line.strip() and not line.startswith("=")))
         print("\n".join(line for line in done.stdout.splitlines() if re.match(r"^[\d.]+s (setup|call|teardown)", line)))
     print(f"\nload average at end {load_average()}")

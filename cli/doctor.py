@@ -13,6 +13,7 @@ from support.browser import launch_args
 from support.config import ConfigurationError, UatConfig, env_name, load_config
 from support.keycloak_admin import KeycloakAdmin
 from support.mail.imap import imap_connector
+from support.remote_browsers import grid_status
 from support.target import Target
 from support.users import inviter
 
@@ -102,6 +103,21 @@ def _organisation_administrator(config: UatConfig) -> Callable[[], str]:
     return check
 
 
+def _browser_server(endpoint: str) -> Callable[[], str]:
+    """A Playwright browser server answers plain HTTP on its WebSocket port."""
+    http = endpoint.replace("ws://", "http://", 1).replace("wss://", "https://", 1)
+    return _answers(http, (200, 400, 404, 426))
+
+
+def _selenium_grid(grid_url: str) -> Callable[[], str]:
+    def check() -> str:
+        nodes = grid_status(grid_url).get("nodes", [])
+        slots = sum(len(node.get("slots", [])) for node in nodes)
+        return f"ready, {len(nodes)} node(s), {slots} slot(s)"
+
+    return check
+
+
 def checks_for(config: UatConfig, *, sign_in: bool = False) -> list[Check]:
     redirect_or_page = (200, 302, 303, 307)  # without a session an application sends the browser to sign in
     checks = [
@@ -114,6 +130,12 @@ def checks_for(config: UatConfig, *, sign_in: bool = False) -> list[Check]:
         # without a key the API must refuse: the refusal proves it is there and guarded
         api = f"{config.api_url}{config.api_check_path}"
         checks.append(Check(f"FAMHP Connect API {api}", _answers(api, (config.api_refused_status,))))
+    if config.browser_endpoint:
+        checks.append(
+            Check(f"Playwright browser server {config.browser_endpoint}", _browser_server(config.browser_endpoint))
+        )
+    if config.selenium_grid_url:
+        checks.append(Check(f"Selenium Grid {config.selenium_grid_url}", _selenium_grid(config.selenium_grid_url)))
     if config.mail_backend:
         checks.append(Check(f"mailbox ({config.mail_backend})", _mailbox(config)))
     if config.keycloak_admin_username and config.keycloak_admin_password:

@@ -9,18 +9,33 @@ import os
 import re
 import sys
 import tomllib
-import xml.etree.ElementTree as ElementTree
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 from typing import Any
 
-from cli import scan_artifacts
+from cli.results import (  # Attempt: part of the gate's vocabulary for its callers and tests
+    BAD_STATUSES,
+    Attempt,
+    JunitFailure,
+    Scenario,
+    load_junit_failures,
+    load_merged,
+    load_scenarios,
+    python_name,
+    results_of,
+)
+from cli.scan_artifacts import add_clean_marker_option, exit_on_termination
+from support.accessibility.record import AccessibilityRecord, load_record
+from support.accessibility.report import line as violation_line
+from support.leaks import scan as artifact_scan
+from support.leaks.detectors import DetectorError, detectors, mask_shapes
 from support.paths import ALLURE_CONFIG, JUNIT, PYPROJECT, RESULTS, SUMMARY
-from support.reporting.tags import OWNER_LABEL, QUARANTINE_LABEL
+from support.reporting.run_secrets import run_secrets_dir
 
-BAD_STATUSES = ("failed", "broken", "unknown")
+__all__ = ["Attempt", "GateSettings", "Scenario", "judge", "load_category_rules", "load_settings", "main"]
+
 SLOWEST_SHOWN = 5
 MESSAGE_SHOWN = 160
 
@@ -48,139 +63,6 @@ def load_settings(pyproject: Path, environ: Mapping[str, str]) -> GateSettings:
     if environ.get("UAT_GATE_ALLOW_FLAKY", "").strip():
         allow_flaky = _truthy(environ["UAT_GATE_ALLOW_FLAKY"])
     return GateSettings(min_scenarios=min_scenarios, allow_flaky=allow_flaky)
-
-
-# ---- the run as the gate sees it ---------------------------------------------------------------------------------
-@dataclass(frozen=True)
-class Attempt:
-    """One Allure result: one attempt at one scenario (a retry writes another)."""
-
-    name: str
-    history_id: str
-    status: str
-    start: int
-    stop: int
-    message: str
-    trace: str
-    flaky_flag: bool
-    labels: tuple[tuple[str, str], ...]
-
-    @classmethod
-    def from_result(cls, raw: Mapping[str, Any]) -> Attempt:
-        details = raw.get("statusDetails") or {}
-        return cls(
-            name=raw.get("name") or raw.get("fullName") or "?",
-            history_id=raw.get("historyId") or raw.get("testCaseId") or raw.get("fullName") or raw.get("uuid", "?"),
-            status=raw.get("status") or "unknown",
-            start=int(raw.get("start") or 0),
-            stop=int(raw.get("stop") or raw.get("start") or 0),
-            message=details.get("message") or "",
-            trace=details.get("trace") or "",
-            flaky_flag=bool(details.get("flaky")),
-            labels=tuple((label.get("name", ""), str(label.get("value", ""))) for label in raw.get("labels", [])),
-        )
-
-    def label(self, name: str) -> str | None:
-        return next((value for key, value in self.labels if key == name), None)
-
-
-@dataclass(frozen=True)
-class Quarantine:
-    until: date
-    owner: str
-
-    def expired(self, today: date) -> bool:
-        return today > self.until
-
-
-@dataclass
-class Scenario:
-    """Every attempt at one scenario (one Allure history id), the last one deciding."""
-
-    attempts: list[Attempt]
-
-    @property
-    def final(self) -> Attempt:
-        return self.attempts[-1]
-
-    @property
-    def name(self) -> str:
-        return self.final.name
-
-    @property
-    def feature(self) -> str:
-        return self.final.label("feature") or ""
-
-    @property
-    def status(self) -> str:
-        return self.final.status
-
-    @property
-    def executed(self) -> bool:
-        return self.status != "skipped"
-
-    @property
-    def failed(self) -> bool:
-        return self.status in BAD_STATUSES
-
-    @property
-    def flaky(self) -> bool:
-        earlier_failed = any(attempt.status in BAD_STATUSES for attempt in self.attempts[:-1])
-        return self.status == "passed" and (self.final.flaky_flag or earlier_failed)
-
-    @property
-    def duration_s(self) -> float:
-        return max(self.final.stop - self.final.start, 0) / 1000
-
-    @property
-    def quarantine(self) -> Quarantine | None:
-        until = self.final.label(QUARANTINE_LABEL)
-        if not until:
-            return None
-        return Quarantine(date.fromisoformat(until), self.final.label(OWNER_LABEL) or "nobody")
-
-
-def load_scenarios(results_dir: Path) -> list[Scenario]:
-    grouped: dict[str, list[Attempt]] = {}
-    for path in sorted(results_dir.glob("*-result.json")):
-        attempt = Attempt.from_result(json.loads(path.read_text(encoding="utf-8")))
-        grouped.setdefault(attempt.history_id, []).append(attempt)
-    return [Scenario(sorted(attempts, key=lambda a: (a.start, a.stop))) for attempts in grouped.values()]
-
-
-@dataclass(frozen=True)
-class JunitFailure:
-    test: str
-    message: str
-    quarantined_until: date | None
-
-
-def load_junit_failures(junit_xml: Path) -> list[JunitFailure]:
-    """Test cases whose last attempt failed or errored, as pytest's JUnit XML tells it. It also sees what Allure
-    cannot: collection errors and fixture set-up failures before a scenario starts."""
-    if not junit_xml.exists():
-        return []
-    last: dict[str, ElementTree.Element] = {}
-    for case in ElementTree.parse(junit_xml).iter("testcase"):
-        last[f"{case.get('classname', '')}::{case.get('name', '')}"] = case  # a retry is a later entry
-    failures = []
-    for test, case in last.items():
-        problem = case.find("failure")
-        if problem is None:
-            problem = case.find("error")
-        if problem is None:
-            continue
-        properties = {p.get("name"): p.get("value") for p in case.iter("property")}
-        until = properties.get(QUARANTINE_LABEL)
-        failures.append(
-            JunitFailure(test, (problem.get("message") or "").strip(), date.fromisoformat(until) if until else None)
-        )
-    return failures
-
-
-def python_name(scenario_name: str) -> str:
-    """The test function pytest-bdd makes of a scenario name (pytest_bdd.scenario.make_python_name)."""
-    return re.sub(r"^\d+_*", "", re.sub(r"\W", "", scenario_name.replace(" ", "_"))).lower()
 
 
 # ---- categories: the same rules the report uses (allurerc.json) ---------------------------------------------------
@@ -225,6 +107,7 @@ class Verdict:
     expired: list[Scenario] = field(default_factory=list)
     junit_only: list[JunitFailure] = field(default_factory=list)
     scan_report: str = ""
+    accessibility: AccessibilityRecord | None = None
 
     @property
     def passed(self) -> bool:
@@ -240,7 +123,8 @@ def judge(
     junit_failures: list[JunitFailure],
     settings: GateSettings,
     today: date,
-    scan: scan_artifacts.ScanOutcome | None = None,
+    scan: artifact_scan.ScanOutcome | None = None,
+    accessibility: AccessibilityRecord | None = None,
 ) -> Verdict:
     verdict = Verdict(scenarios)
     for scenario in scenarios:
@@ -287,8 +171,15 @@ def judge(
             f"{len(verdict.junit_only)} test(s) failed outside any scenario result (see the JUnit XML): "
             + ", ".join(failure.test for failure in verdict.junit_only[:5])
         )
+    if accessibility is not None:
+        verdict.accessibility = accessibility
+        if accessibility.new:
+            verdict.reasons.append(
+                f"{len(accessibility.new)} accessibility violation(s) not in the baseline (WCAG 2.1 AA)"
+            )
+        verdict.reasons += [f"accessibility baseline entry expired: {entry}" for entry in accessibility.expired]
     if scan is not None:
-        verdict.scan_report = scan_artifacts.describe_outcome(scan)
+        verdict.scan_report = artifact_scan.describe_outcome(scan)
         if scan.problem:
             verdict.reasons.append(f"the artifact scan could not run: {scan.problem}")
         elif scan.findings:
@@ -344,6 +235,16 @@ def render_summary(verdict: Verdict, rules: list[dict[str, Any]], mask: Any = la
     if slowest:
         lines += ["", "### Slowest scenarios", "", "| scenario | seconds |", "|---|---:|"]
         lines += [f"| {_cell(s.name)} | {s.duration_s:.1f} |" for s in slowest]
+    if verdict.accessibility is not None and verdict.accessibility.screens:
+        record = verdict.accessibility
+        lines += [
+            "",
+            "### Accessibility (WCAG 2.1 AA)",
+            "",
+            f"{len(record.screens)} screen(s) checked; {len(record.new)} new violation(s), {record.known} known "
+            "(in the baseline).",
+        ]
+        lines += [f"- {_cell(violation_line(violation))}" for violation in record.new]
     if verdict.scan_report:
         lines += ["", "### Artifact scan", "", "```", verdict.scan_report, "```"]
     return "\n".join(lines) + "\n"
@@ -359,6 +260,14 @@ def main(argv: list[str] | None = None, environ: Mapping[str, str] | None = None
         "allowed), enough scenarios, no quarantine past its date, no secret in the artifacts.",
     )
     parser.add_argument("--results", type=Path, default=RESULTS, help="Allure results (%(default)s)")
+    parser.add_argument(
+        "--merge",
+        type=Path,
+        nargs="+",
+        metavar="DIR",
+        help="judge several shards as one run: their folders (reports/shards/*: allure-results/, junit.xml, "
+        "shard.json); every shard must be there and the whole selection must have run; replaces --results/--junit",
+    )
     parser.add_argument("--junit", type=Path, default=JUNIT, help="pytest JUnit XML (%(default)s)")
     parser.add_argument(
         "--min-scenarios",
@@ -376,27 +285,45 @@ def main(argv: list[str] | None = None, environ: Mapping[str, str] | None = None
     parser.add_argument("--summary", type=Path, default=SUMMARY, help="Markdown summary file (%(default)s)")
     parser.add_argument("--no-scan", action="store_true", help="skip the artifact scan (run it separately)")
     parser.add_argument(
-        "--scan-path", type=Path, action="append", help="what the scan reads (default: reports/ test-results/)"
+        "--scan-path",
+        type=Path,
+        action="append",
+        help="what the scan reads (default: reports/ test-results/ .stack/logs/)",
     )
     parser.add_argument("--keep-secrets", action="store_true", help="keep the run's recorded secrets after the scan")
+    add_clean_marker_option(parser)
     parser.add_argument("--today", type=date.fromisoformat, default=None, help=argparse.SUPPRESS)  # tests only
     args = parser.parse_args(argv)
+    if not args.no_scan:
+        exit_on_termination()
+        artifact_scan.withdraw_verdict(args.clean_marker)  # whatever happens next, an old verdict publishes nothing
 
-    has_results = args.results.is_dir() and any(args.results.glob("*-result.json"))
-    if not has_results and not args.junit.exists():
-        print(f"uat gate: no results in {args.results} and no {args.junit}: nothing ran, nothing to release")
-        return 2
-    scenarios = load_scenarios(args.results) if args.results.is_dir() else []
-    junit_failures = load_junit_failures(args.junit)
-    secrets_dir = scan_artifacts.run_secrets_dir(environ)
-    known = scan_artifacts.load_run_secrets(secrets_dir) + scan_artifacts.environment_secrets(environ)
+    merge_problems: list[str] = []
+    if args.merge:
+        merged = load_merged(args.merge)
+        scenarios, junit_failures, merge_problems = merged.scenarios, merged.junit_failures, merged.problems
+        if not scenarios and not junit_failures:
+            print(f"uat gate: no results in {', '.join(map(str, args.merge))}: nothing ran, nothing to release")
+            return 2
+    else:
+        has_results = args.results.is_dir() and any(args.results.glob("*-result.json"))
+        if not has_results and not args.junit.exists():
+            print(f"uat gate: no results in {args.results} and no {args.junit}: nothing ran, nothing to release")
+            return 2
+        scenarios = load_scenarios(args.results) if args.results.is_dir() else []
+        junit_failures = load_junit_failures(args.junit)
+    secrets_dir = run_secrets_dir(environ)
+    known = artifact_scan.load_run_secrets(secrets_dir) + artifact_scan.environment_secrets(environ)
     scan = None
     if not args.no_scan:
-        scan_paths = args.scan_path or list(scan_artifacts.DEFAULT_PATHS)
-        scan = scan_artifacts.run_scan(scan_paths, environ, secrets_dir, forget=not args.keep_secrets)
+        scan_paths = args.scan_path or list(artifact_scan.DEFAULT_PATHS)
+        scan = artifact_scan.run_scan(scan_paths, environ, secrets_dir, forget=not args.keep_secrets)
+        artifact_scan.record_verdict(scan, args.clean_marker)
     gate_settings = GateSettings(min_scenarios=args.min_scenarios, allow_flaky=args.allow_flaky)
-    verdict = judge(scenarios, junit_failures, gate_settings, args.today or date.today(), scan)
-    summary = render_summary(verdict, load_category_rules(ALLURE_CONFIG), mask=_masker(known))
+    accessibility = _accessibility_of([results_of(folder) for folder in args.merge or [args.results]])
+    verdict = judge(scenarios, junit_failures, gate_settings, args.today or date.today(), scan, accessibility)
+    verdict.reasons += merge_problems
+    summary = render_summary(verdict, load_category_rules(ALLURE_CONFIG), mask=_masker(known, environ))
     args.summary.parent.mkdir(parents=True, exist_ok=True)
     args.summary.write_text(summary, encoding="utf-8")
     step_summary = environ.get("GITHUB_STEP_SUMMARY")
@@ -408,12 +335,33 @@ def main(argv: list[str] | None = None, environ: Mapping[str, str] | None = None
     return 0 if verdict.passed else 1
 
 
-def _masker(secrets: list[scan_artifacts.KnownSecret]) -> Any:
-    texts = sorted(
-        {secret.value.decode("utf-8", "ignore") for secret in secrets if len(secret.value) >= 4}, key=len, reverse=True
-    )
-    pattern = re.compile("|".join(re.escape(text) for text in texts if text)) if texts else None
-    return (lambda text: pattern.sub("***", text)) if pattern else (lambda text: text)
+def _accessibility_of(results: list[Path]) -> AccessibilityRecord:
+    """The accessibility checks of one run, or of every shard's (each screen once)."""
+    if len(results) == 1:
+        return load_record(results[0])
+    record = AccessibilityRecord()
+    for part in map(load_record, results):
+        record.screens |= part.screens
+        record.known += part.known
+        record.expired += [text for text in part.expired if text not in record.expired]
+        record.new += [violation for violation in part.new if violation not in record.new]
+    return record
+
+
+def _masker(secrets: list[artifact_scan.KnownSecret], environ: Mapping[str, str]) -> Any:
+    """The summary quotes failure messages: every known secret masked there, in every encoding the scan knows, and
+    every value shaped like a secret."""
+    needles = artifact_scan.needles_for(secrets)
+    try:
+        shapes = detectors(environ)
+    except DetectorError:
+        shapes = detectors({})
+
+    def mask(text: str) -> str:
+        data, _ = needles.replace(text.encode("utf-8"), b"***")
+        return mask_shapes(data, shapes, b"***")[0].decode("utf-8", "replace")
+
+    return mask
 
 
 if __name__ == "__main__":

@@ -3,11 +3,9 @@
 from __future__ import annotations
 
 import os
-import shutil
-import subprocess
 import sys
 
-from support.paths import JUNIT, PROJECT_ROOT, RESULTS
+from support.paths import PROJECT_ROOT
 
 USAGE = """\
 uat — FAMHP IAM External Portal UAT suite
@@ -20,34 +18,25 @@ uat — FAMHP IAM External Portal UAT suite
                              the running stack as `export UAT_...` lines: run any profile against it
   uat browsers up|down|status [--json]
                              a Playwright browser server and a Selenium Grid on loopback (remote browsers)
-  uat run [pytest args]      run the Gherkin suite (features/) against the configured target;
-                             e.g. `uat run -m smoke`, `uat run -m "onboarding and not negative" --headed`
-  uat report                 build the Allure report from reports/allure-results
-  uat gate [--min-scenarios N] [--allow-flaky]
+  uat run [--shard I/N] [--store-durations] [pytest args]
+                             run the Gherkin suite (features/) against the configured target;
+                             e.g. `uat run -m smoke`, `uat run -m "onboarding and not negative" --headed`;
+                             --shard 2/3: the second of three duration-balanced parts (pytest-split), results in
+                             reports/shards/2-of-3/; --store-durations: refresh features/durations.json
+  uat report [--merge DIR...]
+                             build the Allure report from reports/allure-results, or from several shards' folders
+  uat gate [--merge DIR...] [--min-scenarios N] [--allow-flaky]
                              release or not: exit 1 on a failure, a flaky result, too few scenarios, an expired
                              quarantine or a secret in the artifacts; writes reports/summary.md
-  uat scan-artifacts [paths] fail when a secret of the run appears in reports/ or test-results/
+  uat scan-artifacts [paths] fail when a secret of the run (in any encoding, or in a QR code) or an API key or
+                             otpauth:// URI appears in reports/, test-results/ or .stack/logs/
+  uat guide [--locale en|nl|all] [--run] [--diff OLD]
+                             the user guide, HTML and PDF per language, built from a green run's screenshots
   uat doctor                 check the configuration and that every target URL, the mailbox and the realm answer
 
 Configuration: UAT_* environment variables > .env > environments/<UAT_PROFILE>.toml (default: local,
 the reference stack, started automatically when not running). See README.md.
 """
-
-
-def _run(cmd: list[str], env: dict[str, str] | None = None) -> int:
-    return subprocess.call(cmd, cwd=PROJECT_ROOT, env=env)
-
-
-def _report_options(args: list[str]) -> list[str]:
-    """Allure results and JUnit XML where `uat report` and `uat gate` read them, unless the caller chose others."""
-    options = []
-    if not any(arg == "--alluredir" or arg.startswith("--alluredir=") for arg in args):
-        results = RESULTS
-        shutil.rmtree(results, ignore_errors=True)  # the report and the gate judge this run, not older ones
-        options.append(f"--alluredir={results}")
-    if not any(arg.startswith(("--junitxml", "--junit-xml")) for arg in args):
-        options.append(f"--junitxml={JUNIT}")
-    return options
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -69,7 +58,9 @@ def main(argv: list[str] | None = None) -> int:
 
         return browsers_main(rest)
     if command == "run":
-        return _run([sys.executable, "-m", "pytest", "features", *_report_options(rest), *rest])
+        from cli.run import main as run_main
+
+        return run_main(rest)
     if command == "report":
         from cli.report import main as report_main
 
@@ -82,6 +73,10 @@ def main(argv: list[str] | None = None) -> int:
         from cli.scan_artifacts import main as scan_main
 
         return scan_main(rest)
+    if command == "guide":
+        from cli.guide import main as guide_main
+
+        return guide_main(rest)
     if command == "doctor":
         from cli.doctor import main as doctor_main
 

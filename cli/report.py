@@ -9,9 +9,11 @@ import re
 import shutil
 import subprocess
 import time
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
+from cli.results import results_of
 from support.paths import ALLURE_CONFIG, HISTORY, NODE_BIN, PROJECT_ROOT, REPORT, RESULTS, SINGLE_FILE_REPORT
 
 # allurerc.json names two plugins; Allure writes each into <output>/<plugin id>/
@@ -66,11 +68,21 @@ def human_size(size: int) -> str:
 
 
 def generate(
-    results: Path, report: Path, single_file: Path, history: Path | None, config_path: Path = ALLURE_CONFIG
+    results: Path | Sequence[Path],
+    report: Path,
+    single_file: Path,
+    history: Path | None,
+    config_path: Path = ALLURE_CONFIG,
 ) -> int:
-    if not results.is_dir() or not any(results.glob("*-result.json")):
-        print(f"no Allure results in {results}: run the suite first (`uat run`)")
+    """One report from one or several results folders (shards merge: Allure reads them all)."""
+    given = [results] if isinstance(results, Path) else list(results)
+    folders = [folder for folder in given if folder.is_dir() and any(folder.glob("*-result.json"))]
+    empty = [folder for folder in given if folder not in folders]
+    if not folders:
+        print(f"no Allure results in {', '.join(map(str, empty))}: run the suite (or that shard) first (`uat run`)")
         return 2
+    if empty:  # a shard that crashed: the report shows the others, the gate fails on the missing scenarios
+        print(f"warning: no Allure results in {', '.join(map(str, empty))}; the report shows the other folders")
     staging = report.parent / f".{report.name}.build"
     shutil.rmtree(staging, ignore_errors=True)
     staging.mkdir(parents=True)
@@ -80,7 +92,7 @@ def generate(
     started = time.monotonic()
     try:
         code = subprocess.call(
-            [str(allure_cli()), "generate", str(results), "--config", str(config_file)], cwd=PROJECT_ROOT
+            [str(allure_cli()), "generate", *map(str, folders), "--config", str(config_file)], cwd=PROJECT_ROOT
         )
         if code != 0:
             print(f"allure generate failed (exit {code}); the previous report is left as it was")
@@ -109,8 +121,9 @@ def generate(
         else "opens from disk; too large to mail: share the folder, or run with --step-screenshots failure"
     )
     shown_report = report.relative_to(PROJECT_ROOT) if report.is_relative_to(PROJECT_ROOT) else report
+    merged = f" from {len(folders)} results folders" if len(folders) > 1 else ""
     print(
-        f"Allure report built in {elapsed:.1f} s\n"
+        f"Allure report built{merged} in {elapsed:.1f} s\n"
         f"  folder:      {report / 'index.html'} ({human_size(folder_size(report))}; "
         f"open it with `npx allure open {shown_report}`)\n"
         f"  single file: {single_file / 'index.html'} ({human_size(single_size)}; {mailable})" + history_note
@@ -125,6 +138,14 @@ def main(argv: list[str] | None = None) -> int:
         "run history (keep reports/history.jsonl between CI runs to see trends and flaky scenarios).",
     )
     parser.add_argument("--results", type=Path, default=RESULTS, help="Allure results folder (%(default)s)")
+    parser.add_argument(
+        "--merge",
+        type=Path,
+        nargs="+",
+        metavar="DIR",
+        help="one report from several shards: their folders (reports/shards/*, each with allure-results/) or "
+        "results folders; replaces --results",
+    )
     parser.add_argument("--output", type=Path, default=REPORT, help="report folder (%(default)s)")
     parser.add_argument(
         "--single-file", type=Path, default=SINGLE_FILE_REPORT, help="folder of the one-file report (%(default)s)"
@@ -133,7 +154,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--no-history", action="store_true", help="neither read nor extend the history")
     args = parser.parse_args(argv)
     return generate(
-        args.results.resolve(),
+        [results_of(folder).resolve() for folder in args.merge] if args.merge else args.results.resolve(),
         args.output.resolve(),
         args.single_file.resolve(),
         None if args.no_history else args.history.resolve(),

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # `make test`: the suite's unit tests, the stack's tests and the Gherkin suite on both mail backends,
-# with one stack start per backend, and the app-facing features again on the apps' second skin.
-# Leaves the reference stack as it found it.
+# with one stack start per backend, the onboarding and MFA features on each login theme (switched on the
+# running stack) and the app-facing features on the apps' second skin. Leaves the reference stack as it found it.
 set -uo pipefail
 cd "$(dirname "$0")/.."
 BIN=.venv/bin
@@ -25,7 +25,9 @@ print(
     status.get("apps_skin") or "reference",
 ) if status["running"] else print()
 ')
+browsers_before=$($BIN/uat browsers status --json | $BIN/python -c 'import json, sys; print(json.load(sys.stdin)["running"])')
 restore() {
+  [ "$browsers_before" = "True" ] || $BIN/uat browsers down >/dev/null 2>&1
   if [ -n "$previous" ]; then
     read -r mail profile theme skin <<<"$previous"
     $BIN/uat stack down >/dev/null &&
@@ -35,6 +37,21 @@ restore() {
   fi
 }
 trap restore EXIT
+
+# remote_scenarios ENGINE VARIABLE: a few scenarios, and the evidence of a failing one, with the browsers on that
+# engine of `uat browsers up`; the Allure environment must name the engine, so a run that silently launched
+# Chromium here does not pass
+remote_scenarios() {
+  local engine=$1 variable=$2 address results=reports/remote/$1
+  address=$($BIN/uat browsers status --json | $BIN/python -c "
+import json, sys
+status = json.load(sys.stdin)
+print(status['browser_endpoint' if '$engine' == 'browser-server' else 'selenium_grid_url'])")
+  env "$variable=$address" $BIN/uat run -q -m "smoke and onboarding" \
+    --alluredir="$results/allure-results" --junitxml="$results/junit.xml" &&
+    grep -qx "browser.engine=$engine" "$results/allure-results/environment.properties" &&
+    env "$variable=$address" $BIN/python -m pytest tests/stack/test_failure_evidence.py -q
+}
 
 phase "unit tests of the suite's helpers" $BIN/python -m pytest tests/unit -q
 phase "lint (ruff check)" $BIN/ruff check .
@@ -53,6 +70,17 @@ if compgen -G "features/**/*.feature" >/dev/null || compgen -G "features/*.featu
     env UAT_MAIL_BACKEND=mailpit $BIN/uat run -q -m "api-keys or portal or sso"
   phase "release gate and artifact scan (cards skin)" $BIN/uat gate --min-scenarios 1
   $BIN/uat stack skin reference >/dev/null
+  # the Keycloak screens on the other login themes: Keycloak's PatternFly 4 theme, and a custom one on keycloak.v2
+  for theme in keycloak famhp; do
+    phase "login theme ${theme}" $BIN/uat stack theme "$theme"
+    phase "onboarding and MFA features (login theme ${theme})" env UAT_MAIL_BACKEND=mailpit $BIN/uat run -q -m "onboarding or mfa"
+  done
+  phase "login theme keycloak.v2 again" $BIN/uat stack theme keycloak.v2
+  # remote browsers: onboarding, the invitation mail and an API key, with Chromium on each engine
+  phase "browser services up (Playwright browser server, Selenium Grid)" $BIN/uat browsers up
+  phase "scenarios with browsers on the Playwright browser server" remote_scenarios browser-server UAT_BROWSER_ENDPOINT
+  phase "scenarios with browsers on the Selenium Grid" remote_scenarios selenium-grid UAT_SELENIUM_GRID_URL
+  [ "$browsers_before" = "True" ] || phase "browser services down" $BIN/uat browsers down
   # production is read-only: only the @read-only scenarios run (itsme®, eID); the rest are skipped with the reason
   phase "reference stack poses as production (itsme, eID identity providers; no restart)" \
     $BIN/uat stack up --mail mailpit --profile prod

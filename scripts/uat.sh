@@ -3,6 +3,8 @@
 set -uo pipefail
 cd "$(dirname "$0")/.."
 BIN=.venv/bin
+# the run's recorded secrets (kept in clear for the scan, which deletes them) go on every way out, Ctrl-C included
+trap 'rm -rf "${UAT_RUN_SECRETS_DIR:-.uat/run-secrets}"' EXIT
 if [ "${UAT_PROFILE:-local}" = "local" ]; then
   $BIN/uat stack up --mail "${UAT_MAIL_BACKEND:-mailpit}" || exit 1
 fi

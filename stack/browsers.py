@@ -125,6 +125,10 @@ class LocalBrowsers:
         grid_lib = provision.ensure_selenium_grid(self.log)
         config = self.dir / "selenium-grid.toml"
         sessions = os.cpu_count() or 1
+
+        def write_grid_config() -> None:
+            config.write_text(grid_config(ports.selenium_grid, chromium.path, chromedriver.path, sessions))
+
         return [
             Service(
                 name=BROWSER_SERVER,
@@ -156,9 +160,7 @@ class LocalBrowsers:
                 marker=str(config),
                 ports={"Selenium Grid": ports.selenium_grid},
                 health=HealthCheck(SELENIUM_GRID, (f"http://localhost:{ports.selenium_grid}/readyz",)),
-                prepare=lambda: config.write_text(
-                    grid_config(ports.selenium_grid, chromium.path, chromedriver.path, sessions)
-                ),
+                prepare=write_grid_config,
             ),
         ]
 

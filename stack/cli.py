@@ -12,7 +12,7 @@ from collections.abc import Callable
 from stack.apps.skins import DEFAULT_SKIN, SKIN_VARIABLE, SKINS
 from stack.errors import StackError
 from stack.login_themes import DEFAULT_LOGIN_THEME, PLANTED_DEFECTS, known_login_themes
-from stack.manager import ReferenceStack
+from stack.manager import DEFAULT_START_TIMEOUT_S, ReferenceStack
 from stack.settings import MAIL_BACKENDS, PROFILES
 
 
@@ -21,7 +21,8 @@ def build_parser(prog: str = "uat stack") -> argparse.ArgumentParser:
         prog=prog,
         description="The bundled reference stack: real Keycloak, Mailpit, GreenMail and the reference portal "
         "apps on localhost. Downloads are cached in ~/.cache/famhp-uat (FAMHP_UAT_CACHE); state, logs and "
-        "databases live in .stack/ of this checkout.",
+        "databases live in .stack/ of this checkout. The realm seeds FAMHP_UAT_SEED_ADMINS organisation "
+        "administrators (default 4), one per shard or worker; `status --json` lists them as seed_users.",
     )
     sub = parser.add_subparsers(dest="command", required=True, metavar="{up,down,status,logs,theme,skin}")
     up = sub.add_parser("up", help="start every service and return when all are healthy (idempotent)")
@@ -65,7 +66,13 @@ def build_parser(prog: str = "uat stack") -> argparse.ArgumentParser:
         "`uat stack skin NAME`",
     )
     up.add_argument("--fresh", action="store_true", help="start from empty databases (realm re-imported)")
-    up.add_argument("--timeout", type=float, default=240, help="seconds to wait for health (default 240)")
+    up.add_argument(
+        "--timeout",
+        type=float,
+        default=DEFAULT_START_TIMEOUT_S,
+        help=f"seconds to wait for health (default {DEFAULT_START_TIMEOUT_S:.0f}: a first start creates Keycloak's "
+        "database)",
+    )
     sub.add_parser("down", help="stop every process this checkout's stack started, and nothing else")
     status = sub.add_parser("status", help="what runs where")
     status.add_argument(
@@ -183,7 +190,7 @@ def main(argv: list[str] | None = None, prog: str = "uat stack") -> int:
                         raise
                     continue
                 print(f"==> {name} <==\n{text}")
-    except StackError as exc:
+    except (StackError, ValueError) as exc:  # ValueError: a FAMHP_UAT_* number (port, administrators) out of range
         print(f"error: {exc}", file=sys.stderr)
         return 2
     except KeyboardInterrupt:

@@ -15,7 +15,8 @@ from stack.errors import StackError
 class KeycloakAdmin:
     """One admin session on the stack's Keycloak; a token per instance (master tokens live 60 s)."""
 
-    def __init__(self, url: str, username: str, password: str, timeout_s: float = 10) -> None:
+    # Keycloak's first admin answers after a start take well over 10 s on a loaded 2-core machine
+    def __init__(self, url: str, username: str, password: str, timeout_s: float = 30) -> None:
         self.url = url.rstrip("/")
         self._username = username
         self._password = password

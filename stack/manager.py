@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from stack import provision
-from stack.apps.skins import DEFAULT_SKIN, SKIN_VARIABLE, SKINS
+from stack.apps.skins import DEFAULT_SKIN, PLANTED_VARIABLE, SKIN_VARIABLE, SKINS
 from stack.errors import StackError
 from stack.health import HealthCheck, wait_until_healthy
 from stack.keycloak_admin import KeycloakAdmin
@@ -26,7 +26,7 @@ from stack.login_themes import (
     require_planted,
 )
 from stack.process import Launched, is_ours, log_tail, require_free_ports, save_json, start, stop, stop_all
-from stack.realm import fingerprint, realm_values, render_realm
+from stack.realm import fingerprint, realm_values, render_realm, with_seed_admins
 from stack.settings import (
     KEYCLOAK_VERSION,
     MAIL_BACKENDS,
@@ -39,10 +39,13 @@ from stack.settings import (
     SEED_ADMIN_ROLES,
     Credentials,
     Ports,
+    seed_admin_count,
     state_dir,
 )
 
 Log = Callable[[str], None]
+# a first start creates Keycloak's database and imports the realm: minutes on a busy 2-core machine
+DEFAULT_START_TIMEOUT_S = 600
 
 
 def _say(message: str) -> None:
@@ -160,7 +163,9 @@ class ReferenceStack:
                 )
             )
         kc_home = self.dir / "keycloak" / "home"
-        realm_json = render_realm(realm_values(profile, smtp_port, apps_base, creds, login_theme=theme))
+        realm_json = with_seed_admins(
+            render_realm(realm_values(profile, smtp_port, apps_base, creds, login_theme=theme)), creds.seed_admins
+        )
         services.append(
             Service(
                 name="keycloak",
@@ -268,13 +273,23 @@ class ReferenceStack:
         realm_file.write_text(realm_json)
         realm_file.chmod(0o600)
         stamp = self.dir / "keycloak" / "realm.sha256"
+        db = home / "data" / "h2"
+        # a start stopped while Keycloak created its database (a timeout, a kill) leaves it half migrated
+        if self._initialising_marker.exists() and db.exists():
+            self.log("the last start never finished creating Keycloak's database: starting on an empty one")
+            shutil.rmtree(db)
         # import is create-only: a changed realm (or --fresh) needs an empty database, never a stale realm
         if fresh or not stamp.exists() or stamp.read_text() != fingerprint(realm_json):
-            db = home / "data" / "h2"
             if db.exists():
                 self.log("realm changed (or --fresh): starting Keycloak on an empty database")
                 shutil.rmtree(db)
             stamp.write_text(fingerprint(realm_json))
+        if not db.exists():
+            self._initialising_marker.touch()  # removed once Keycloak is healthy
+
+    @property
+    def _initialising_marker(self) -> Path:
+        return self.dir / "keycloak" / "database.initialising"
 
     def _prepare_apps(self, apps_dir: Path, fresh: bool) -> None:
         apps_dir.mkdir(parents=True, exist_ok=True)
@@ -291,7 +306,7 @@ class ReferenceStack:
         mail: str = "mailpit",
         profile: str = "local",
         fresh: bool = False,
-        timeout_s: float = 240,
+        timeout_s: float = DEFAULT_START_TIMEOUT_S,
         theme: str = DEFAULT_LOGIN_THEME,
         plant: tuple[str, ...] = (),
         skin: str = DEFAULT_SKIN,
@@ -333,7 +348,7 @@ class ReferenceStack:
             self.log("restarting: the previous stack is incomplete, unhealthy, outdated or --fresh was asked for")
             self.down()
         started_at = time.monotonic()
-        creds = self.credentials()
+        creds = Credentials.load_or_create(self.dir / "credentials.json", seed_admin_count())
         services = self._services(mail, profile, fresh, creds, theme, planted, skin)
         require_free_ports({what: port for s in services for what, port in s.ports.items()})
         launched: dict[str, Launched] = {}
@@ -348,6 +363,7 @@ class ReferenceStack:
                             [s.health for s in services if s.name != "apps"], launched, timeout_s, self.log
                         )
                     )
+                    self._initialising_marker.unlink(missing_ok=True)  # Keycloak's database is complete
                 launched[service.name] = self._launch(service)
                 self._save(mail, profile, services, launched, theme, planted, skin)
             pending = [s.health for s in services if s.name not in timings]
@@ -456,14 +472,16 @@ class ReferenceStack:
                 "vamreg": creds.vamreg_client_secret,
                 creds.provisioner_client_id: creds.provisioner_client_secret,
             },
+            # every organisation administrator of the realm, the first one first (one per shard or worker)
             "seed_users": [
                 {
-                    "email": creds.seed_admin_email,
-                    "password": creds.seed_admin_password,
-                    "totp_secret": creds.seed_admin_totp_base32,
+                    "email": admin.email,
+                    "password": admin.password,
+                    "totp_secret": admin.totp_base32,
                     "roles": SEED_ADMIN_ROLES,
                     "organizations": SEED_ADMIN_ORGANIZATIONS,
                 }
+                for admin in creds.seed_admins
             ],
             "services": services,
         }
@@ -528,9 +546,10 @@ class ReferenceStack:
             return None
         return str(found) if found else None
 
-    def set_skin(self, skin: str, timeout_s: float = 60) -> str:
-        """Makes the running apps serve `skin`, restarting the apps process only (Keycloak, the mail server, the
-        sessions and the apps' database stay); returns the skin it replaced."""
+    def set_skin(self, skin: str, timeout_s: float = 60, app_defects: tuple[str, ...] = ()) -> str:
+        """Makes the running apps serve `skin` (with `app_defects` planted: stack.apps.skins.APP_DEFECTS),
+        restarting the apps process only (Keycloak, the mail server, the sessions and the apps' database stay);
+        returns the skin it replaced."""
         require_skin(skin)
         state = self._state()
         apps = next((p for p in self._launched(state) if p.name == "apps"), None)
@@ -538,15 +557,18 @@ class ReferenceStack:
             raise StackError(f"the stack's apps are not running; start them with `uat stack up --skin {skin}`")
         p = Ports(**state["ports"])
         before = self._current_skin(p) or state.get("apps_skin", DEFAULT_SKIN)
-        if before == skin:
+        if before == skin and tuple(state.get("app_defects", ())) == app_defects:
             return str(before)
         service = self._apps_service(p, state["mail_backend"], self.credentials(), False, skin)
+        service.env[PLANTED_VARIABLE] = ",".join(app_defects) or "none"
         self.log(f"restarting the apps with skin {skin} (was {before})")
         stop(apps)
         service.prepare()
         launched = self._launch(service)
         processes = [launched.to_json() if item["name"] == "apps" else item for item in state["processes"]]
-        save_json(self.state_file, {**state, "processes": processes, "apps_skin": skin})
+        save_json(
+            self.state_file, {**state, "processes": processes, "apps_skin": skin, "app_defects": list(app_defects)}
+        )
         wait_until_healthy([service.health], {"apps": launched}, timeout_s, self.log)
         return str(before)
 

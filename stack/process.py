@@ -121,6 +121,9 @@ def group_members(pgid: int) -> list[int]:
     return members
 
 
+KILL_WAIT_S = 10.0
+
+
 def stop(launched: Launched, grace_s: float = 20.0) -> None:
     """SIGTERM to the process group, SIGKILL after the grace period; only if the pid is still ours.
 
@@ -143,6 +146,12 @@ def stop(launched: Launched, grace_s: float = 20.0) -> None:
         _pause(0.1)
     with contextlib.suppress(ProcessLookupError):
         os.killpg(launched.pid, signal.SIGKILL)
+    # SIGKILL is not instant either: a process holding a lot of memory takes a moment to go
+    deadline = time.monotonic() + KILL_WAIT_S
+    while time.monotonic() < deadline and (is_ours(launched) or group_members(launched.pid)):
+        with contextlib.suppress(ChildProcessError):
+            os.waitpid(launched.pid, os.WNOHANG)
+        _pause(0.1)
 
 
 def stop_all(processes: list[Launched], log: Callable[[str], None]) -> list[str]:

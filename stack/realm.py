@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import copy
 import hashlib
 import json
 import re
 from pathlib import Path
 
 from stack.login_themes import DEFAULT_LOGIN_THEME, require_login_theme
-from stack.settings import PROFILES, Credentials
+from stack.settings import PROFILES, Credentials, SeedAdmin
 
 TEMPLATE = Path(__file__).parent / "realm" / "famhp-externals.json"
 _PLACEHOLDER = re.compile(r"\$\{([A-Z0-9_]+)\}")
@@ -54,6 +55,28 @@ def render_realm(values: dict[str, str], template: Path = TEMPLATE) -> str:
     rendered = _PLACEHOLDER.sub(lambda match: values[match.group(1)], text)
     json.loads(rendered)  # a broken template fails here, not inside Keycloak's log
     return rendered
+
+
+def with_seed_admins(rendered: str, admins: list[SeedAdmin]) -> str:
+    """The rendered realm with every administrator after the first: a copy of the first one's user (roles, accepted
+    terms, password and OTP credentials) with its own name, address and secrets, member of the same organisations."""
+    realm = json.loads(rendered)
+    first, *others = admins
+    template = next(user for user in realm["users"] if user.get("username") == first.email)
+    for admin in others:
+        user = copy.deepcopy(template)
+        user.update(username=admin.email, email=admin.email, firstName=admin.first_name)
+        for credential in user["credentials"]:
+            if credential["type"] == "password":
+                credential["value"] = admin.password
+            elif credential["type"] == "otp":
+                credential["secretData"] = json.dumps({"value": admin.totp_raw})
+        realm["users"].append(user)
+        for organisation in realm.get("organizations", []):
+            members = organisation.get("members", [])
+            if any(member.get("username") == first.email for member in members):
+                members.append({"username": admin.email, "membershipType": "UNMANAGED"})
+    return json.dumps(realm, indent=2)
 
 
 def fingerprint(rendered: str) -> str:

@@ -112,6 +112,52 @@ def _raw_totp_secret() -> str:
     return "".join(secrets.choice(string.ascii_letters + string.digits) for _ in range(20))
 
 
+# Organisation administrators the realm seeds: one per shard or worker, so that no two processes sign in as the
+# same account (Keycloak refuses a code it has seen and locks an account signed in twice within a second).
+SEED_ADMIN_COUNT_ENV = "FAMHP_UAT_SEED_ADMINS"
+DEFAULT_SEED_ADMIN_COUNT = 4
+MAX_SEED_ADMIN_COUNT = 32
+_EXTRA_ADMIN_NAMES = ("Oscar", "Odile", "Otto", "Ophelia", "Omar", "Orla", "Owen", "Olga")
+
+
+def seed_admin_count() -> int:
+    raw = os.environ.get(SEED_ADMIN_COUNT_ENV)
+    if raw is None:
+        return DEFAULT_SEED_ADMIN_COUNT
+    if not raw.isdigit() or not 1 <= int(raw) <= MAX_SEED_ADMIN_COUNT:
+        raise ValueError(
+            f"{SEED_ADMIN_COUNT_ENV}={raw!r} is not a number of administrators (1..{MAX_SEED_ADMIN_COUNT})"
+        )
+    return int(raw)
+
+
+@dataclass(frozen=True)
+class SeedAdmin:
+    """An organisation administrator the realm seeds (every role, both organisations), with its own TOTP key."""
+
+    first_name: str
+    email: str
+    password: str
+    totp_raw: str
+
+    @property
+    def totp_base32(self) -> str:
+        return base64.b32encode(self.totp_raw.encode()).decode().rstrip("=")
+
+
+def _extra_admin(index: int) -> dict[str, str]:
+    """The seed administrator number `index` (2, 3, ...) beyond the first: a name, an address, fresh secrets."""
+    name = _EXTRA_ADMIN_NAMES[(index - 2) % len(_EXTRA_ADMIN_NAMES)]
+    lap = (index - 2) // len(_EXTRA_ADMIN_NAMES)
+    local = f"{name.lower()}.admin" + (str(lap + 1) if lap else "")
+    return {
+        "first_name": name,
+        "email": f"{local}@acme-pharma.test",
+        "password": _password(),
+        "totp_raw": _raw_totp_secret(),
+    }
+
+
 @dataclass
 class Credentials:
     """Loopback-only credentials, generated once per checkout and kept in .stack/credentials.json."""
@@ -127,21 +173,44 @@ class Credentials:
     seed_admin_email: str = "olivia.admin@acme-pharma.test"
     seed_admin_password: str = field(default_factory=_password)
     seed_admin_totp_raw: str = field(default_factory=_raw_totp_secret)
+    # the administrators after the first (whose fields above keep older credentials files valid)
+    extra_seed_admins: list[dict[str, str]] = field(default_factory=list)
 
     @property
     def seed_admin_totp_base32(self) -> str:
         return base64.b32encode(self.seed_admin_totp_raw.encode()).decode().rstrip("=")
 
+    @property
+    def seed_admins(self) -> list[SeedAdmin]:
+        """Every seeded organisation administrator, the first one first."""
+        first = SeedAdmin("Olivia", self.seed_admin_email, self.seed_admin_password, self.seed_admin_totp_raw)
+        return [first, *(SeedAdmin(**admin) for admin in self.extra_seed_admins)]
+
+    def with_seed_admins(self, count: int) -> Credentials:
+        """Exactly `count` administrators: the ones generated before are kept (their secrets do not change)."""
+        extra = list(self.extra_seed_admins[: count - 1])
+        extra += [_extra_admin(index) for index in range(len(extra) + 2, count + 1)]
+        self.extra_seed_admins = extra
+        return self
+
     @classmethod
-    def load_or_create(cls, path: Path) -> Credentials:
-        if path.exists():
-            known = json.loads(path.read_text())
+    def load_or_create(cls, path: Path, seed_admins: int | None = None) -> Credentials:
+        """The checkout's credentials; `seed_admins` resizes the administrators (`up` does; a status reads them
+        as they are, so a shell without FAMHP_UAT_SEED_ADMINS never drops what the realm has). Written only when
+        something changed, and atomically: parallel runs read this file at the same moment (`status --json`)."""
+        known = json.loads(path.read_text()) if path.exists() else None
+        if known is not None:
             creds = cls(**{k: v for k, v in known.items() if k in cls.__dataclass_fields__})
         else:
-            creds = cls()
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(json.dumps(asdict(creds), indent=2))
-        path.chmod(0o600)
+            creds = cls().with_seed_admins(seed_admin_count())
+        if seed_admins is not None:
+            creds.with_seed_admins(seed_admins)
+        if asdict(creds) != known:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            partial = path.with_name(f".{path.name}.{os.getpid()}")
+            partial.write_text(json.dumps(asdict(creds), indent=2))
+            partial.chmod(0o600)
+            partial.replace(path)
         return creds
 
 

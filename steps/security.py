@@ -159,4 +159,4 @@ def first_password_refused(
     first_password = extract.initial_password(actor.invitation_mail, target.invitation_mail.password_labels)
     PortalDashboard(page).open(uat_config.portal_url)
     keycloak_screens.sign_in(actor.email, first_password)
-    expect(keycloak_screens.wait_for(LoginPage).credentials_refused).not_to_have_count(0)
+    expect(keycloak_screens.wait_for(LoginPage).refusal.first).to_be_visible()

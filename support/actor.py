@@ -4,11 +4,15 @@ way (the invitation e-mail and its initial password, the entries their authentic
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from support.authenticator import AuthenticatorAccount
 from support.mail import MailMessage
 from support.secrets import Secret
 from support.users.model import TestUser
+
+if TYPE_CHECKING:
+    from support.tasks.first_sign_in import FirstSignIn
 
 
 @dataclass
@@ -21,6 +25,8 @@ class Actor:
     initial_password: Secret | None = None
     new_entry: AuthenticatorAccount | None = None  # what the authenticator app enrolled from this realm
     older_entry: AuthenticatorAccount | None = None  # an entry the app held before (another environment)
+    # set when a Given only reached a screen of the first sign-in: the screens after it come in the realm's order
+    first_sign_in: FirstSignIn | None = field(default=None, repr=False)
 
     @property
     def email(self) -> str:

@@ -16,10 +16,10 @@ from dataclasses import dataclass
 from io import BytesIO
 
 import pyotp
-import zxingcpp
 from PIL import Image
 
 from support.otp_ledger import PROCESS_LEDGER, StepLedger, ledger_key
+from support.qr import qr_codes
 from support.secrets import Secret, register_totp_secret
 
 log = logging.getLogger(__name__)
@@ -79,8 +79,7 @@ def decode_qr(png: bytes) -> str:
         image = Image.open(BytesIO(png)).convert("L")
     except OSError as exc:
         raise EnrolmentError(f"the screenshot is not a readable image: {exc}") from exc
-    results = zxingcpp.read_barcodes(image, formats=zxingcpp.BarcodeFormats(zxingcpp.BarcodeFormat.QRCode))
-    texts = list(dict.fromkeys(result.text for result in results if getattr(result, "valid", True)))
+    texts = qr_codes(image)
     if len(texts) != 1:
         raise EnrolmentError(f"expected exactly one QR code in the screenshot, found {len(texts)}")
     return texts[0]

@@ -119,6 +119,25 @@ class _RenewingAdminToken(httpx.Auth):
         self._expires_at = self._clock() + max(lifetime_s - TOKEN_RENEWAL_MARGIN_S, 1.0)
 
 
+@dataclass(frozen=True)
+class Lockout:
+    """Whether brute-force detection holds an account now, and for how long (from the realm's settings)."""
+
+    locked: bool
+    failures: int
+    wait_s: float | None  # what is left of the wait when Keycloak says when the lock began, else the whole wait
+    quick_login: bool  # locked for signing in twice within the realm's quick-login window, not for failures
+
+    def describe(self, email: str) -> str:
+        why = (
+            "two sign-ins within the realm's quick-login window"
+            if self.quick_login
+            else f"{self.failures} failed sign-ins"
+        )
+        wait = f"; it unlocks in about {self.wait_s:.0f} s" if self.wait_s is not None else ""
+        return f"Keycloak's brute-force detection has temporarily locked {email} ({why}){wait}"
+
+
 class KeycloakAdmin(ClosedOnExit):
     """The admin REST API of one realm (`/admin/realms/{realm}`), authorised as an admin account of
     `admin_realm` (usually master). Every failure is a KeycloakAdminError naming the call."""
@@ -290,6 +309,33 @@ class KeycloakAdmin(ClosedOnExit):
         """The names of the organisations the user is a member of, sorted."""
         found = self._call("GET", f"/organizations/members/{quote(user_id)}/organizations").json()
         return sorted(str(raw["name"]) for raw in found)
+
+    def lockout_of(self, user_id: str) -> Lockout:
+        """Brute-force detection's view of the user (`attack-detection`), with the wait the realm imposes."""
+        status = self._call("GET", f"/attack-detection/brute-force/users/{quote(user_id)}").json()
+        realm = self._call("GET", "").json()
+        failures = int(status.get("numFailures") or 0)
+        factor = int(realm.get("failureFactor") or 30)
+        quick_login = failures < factor
+        if quick_login:
+            wait = float(realm.get("minimumQuickLoginWaitSeconds") or 60)
+        else:
+            wait = min(
+                float(realm.get("waitIncrementSeconds") or 60) * (failures // factor),
+                float(realm.get("maxFailureWaitSeconds") or 900),
+            )
+        last_failure_ms = int(status.get("lastFailure") or 0)
+        if last_failure_ms:
+            wait = max(last_failure_ms / 1000 + wait - time.time(), 0)
+        return Lockout(bool(status.get("disabled")), failures, wait, quick_login)
+
+    def clear_lockout(self, user_id: str) -> None:
+        """Forget the user's failed sign-ins (brute-force detection lets them in again at once)."""
+        self._call("DELETE", f"/attack-detection/brute-force/users/{quote(user_id)}")
+
+    def sessions_of(self, user_id: str) -> list[dict[str, Any]]:
+        """The user's active sessions (`start` and `lastAccess` in epoch milliseconds)."""
+        return list(self._call("GET", f"/users/{quote(user_id)}/sessions").json())
 
     # -- transport -----------------------------------------------------------------------------------
 

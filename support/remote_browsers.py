@@ -52,6 +52,7 @@ class ChromiumLaunch:
     executable_path: str | None = None
     args: tuple[str, ...] = ()
     headless: bool = True
+    slow_mo_ms: float = 0  # the client slows its own calls (--slowmo); never sent to the server
 
     def server_launch_options(self) -> dict[str, object]:
         """The launch options as `playwright run-server` reads them: camelCase keys."""
@@ -120,11 +121,14 @@ def browser_server_connect_options(endpoint: str, launch: ChromiumLaunch, timeou
     """Keyword arguments of `BrowserType.connect`; also a valid pytest-playwright `connect_options` (its header
     entries win over the plugin's own snake_case launch options)."""
     _require_url(endpoint, ("ws", "wss"), "the browser server endpoint (UAT_BROWSER_ENDPOINT)")
-    return {
+    options: dict = {
         "endpoint": endpoint,
         "headers": {LAUNCH_OPTIONS_HEADER: json.dumps(launch.server_launch_options())},
         "timeout": timeout_s * 1000,
     }
+    if launch.slow_mo_ms:
+        options["slow_mo"] = launch.slow_mo_ms
+    return options
 
 
 def connect_to_browser_server(
@@ -189,6 +193,12 @@ def selenium_grid_environment(grid_url: str, capabilities: dict | None = None) -
     return env
 
 
+def export_selenium_grid_environment(grid_url: str) -> None:
+    """Put the grid's variables into this process's environment, before anything starts Playwright (the suite
+    does it in pytest_configure; pytest-xdist workers inherit the environment)."""
+    os.environ.update(selenium_grid_environment(grid_url))
+
+
 def grid_status(grid_url: str, timeout_s: float = 5) -> dict:
     """The grid's /status `value`; a RemoteBrowserError when it does not answer or is not ready."""
     url = grid_url.rstrip("/") + "/status"
@@ -228,7 +238,9 @@ def launch_on_selenium_grid(
         )
     grid_status(grid_url)
     try:
-        browser = playwright.chromium.launch(args=list(launch.args), headless=launch.headless, timeout=timeout_s * 1000)
+        browser = playwright.chromium.launch(
+            args=list(launch.args), headless=launch.headless, slow_mo=launch.slow_mo_ms, timeout=timeout_s * 1000
+        )
     except PlaywrightError as exc:
         raise RemoteBrowserError(explain_grid_launch_error(grid_url, str(exc))) from exc
     session_id = _grid_session_of(browser, grid_url)

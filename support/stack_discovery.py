@@ -11,8 +11,9 @@ import sys
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import IO, Any
 
+from support.config.model import OrgAdmin
 from support.paths import STACK_STATE
 from support.secrets import Secret, register_totp_secret
 
@@ -84,8 +85,35 @@ def _run_status(command: Sequence[str]) -> subprocess.CompletedProcess[str]:
     return subprocess.run(list(command), capture_output=True, text=True, timeout=STATUS_TIMEOUT_S, check=False)
 
 
+# One answer per process, and one per run: xdist workers get the controller's answer (see fixtures.run), so a run
+# starts `uat stack status` once (each start costs a Python start-up and a health check of every service).
+_answer: dict[str, Any] | None = None
+
+
+def shared_answer() -> dict[str, Any] | None:
+    """The JSON document this process read from `uat stack status --json`, to hand to the run's workers."""
+    return _answer
+
+
+def adopt_answer(payload: Mapping[str, Any]) -> None:
+    """Use an answer read by another process of the same run (the xdist controller) instead of asking again."""
+    global _answer
+    parse_stack_status(payload)  # a document that does not parse is not adopted
+    _answer = dict(payload)
+
+
+def forget_answer() -> None:
+    """After the stack was started or stopped, the next read asks again."""
+    global _answer
+    _answer = None
+
+
 def read_stack_status(runner: StatusRunner | None = None) -> StackStatus:
-    """Ask the reference stack what runs where. Raises `StackNotRunning` or `StackDiscoveryError`."""
+    """Ask the reference stack what runs where (once per run, unless `runner` replaces the command). Raises
+    `StackNotRunning` or `StackDiscoveryError`."""
+    global _answer
+    if runner is None and _answer is not None:
+        return parse_stack_status(_answer)
     command = [uat_command() if runner is None else "uat", "stack", "status", "--json"]
     run = runner or _run_status
     try:
@@ -101,7 +129,10 @@ def read_stack_status(runner: StatusRunner | None = None) -> StackStatus:
         payload = json.loads(completed.stdout)
     except json.JSONDecodeError as exc:
         raise StackDiscoveryError(f"`uat stack status --json` did not print JSON: {exc}") from exc
-    return parse_stack_status(payload)
+    status = parse_stack_status(payload)
+    if runner is None and status.healthy:
+        _answer = payload  # a stack that is not healthy yet is asked again next time
+    return status
 
 
 def parse_stack_status(payload: Mapping[str, Any]) -> StackStatus:
@@ -184,28 +215,75 @@ def config_values(status: StackStatus) -> dict[str, Any]:
             org_admin_email=admin.email,
             org_admin_password=admin.password,
             org_admin_totp_secret=admin.totp_secret,
+            # every seeded administrator: each shard or worker signs in as its own
+            org_admins=tuple(OrgAdmin(user.email, user.password, user.totp_secret) for user in status.seed_users),
         )
     return values
 
 
-def start_reference_stack(mail_backend: str) -> bool:
-    """`uat stack up` unless the stack is healthy already (then False: someone else owns it); one process at a
-    time starts it (a file lock), so parallel runs on this machine share one stack. Raises StackDiscoveryError
-    when it does not start."""
+# Every run that uses the reference stack holds this lock shared while it runs; a run that started the stack leaves
+# the marker, and the last run out stops such a stack (never one started by hand). So shards started together on
+# one machine share one stack, and the first one to finish does not stop it under the others.
+_UP_LOCK, _USERS_LOCK, _AUTO_STARTED = "up.lock", "users.lock", "auto-started"
+
+
+@dataclass
+class StackUse:
+    """This run's share of the reference stack (a shared lock held until `leave_reference_stack`)."""
+
+    handle: IO[str]
+    started: bool  # this run started it
+
+
+def use_reference_stack(mail_backend: str) -> StackUse:
+    """`uat stack up` unless the stack is healthy already; one process at a time starts it (a file lock). Raises
+    StackDiscoveryError when it does not start."""
     STACK_STATE.mkdir(parents=True, exist_ok=True)
-    with (STACK_STATE / "up.lock").open("w") as lock:
+    with (STACK_STATE / _UP_LOCK).open("w") as lock:
         fcntl.flock(lock, fcntl.LOCK_EX)
+        users = (STACK_STATE / _USERS_LOCK).open("a")
         try:
-            if read_stack_status().healthy:
-                return False
+            healthy = read_stack_status().healthy
         except StackDiscoveryError:
-            pass  # not running: start it
-        print(f"\nstarting the reference stack (mail backend {mail_backend}); `uat stack down` stops it", flush=True)
-        if subprocess.run([uat_command(), "stack", "up", "--mail", mail_backend], check=False).returncode != 0:
-            raise StackDiscoveryError("the reference stack did not start (see above)")
+            healthy = False
+        if healthy and not _in_use(users):
+            (STACK_STATE / _AUTO_STARTED).unlink(missing_ok=True)  # a marker no run holds: the stack runs by hand
+        if not healthy:
+            forget_answer()
+            print(f"\nstarting the reference stack (mail backend {mail_backend}); the last run to finish stops it "
+                  "(or `uat stack down`)", flush=True)  # fmt: skip
+            if subprocess.run([uat_command(), "stack", "up", "--mail", mail_backend], check=False).returncode != 0:
+                users.close()
+                raise StackDiscoveryError("the reference stack did not start (see above)")
+            (STACK_STATE / _AUTO_STARTED).touch()
+        fcntl.flock(users, fcntl.LOCK_SH)
+        return StackUse(users, started=not healthy)
+
+
+def _in_use(users: IO[str]) -> bool:
+    try:
+        fcntl.flock(users, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except BlockingIOError:
         return True
+    fcntl.flock(users, fcntl.LOCK_UN)
+    return False
+
+
+def leave_reference_stack(use: StackUse) -> None:
+    """Give up this run's share; the last run out stops a stack that a run started, and says when others remain."""
+    use.handle.close()
+    with (STACK_STATE / _UP_LOCK).open("w") as lock, (STACK_STATE / _USERS_LOCK).open("a") as users:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        if not (STACK_STATE / _AUTO_STARTED).exists():
+            return
+        if _in_use(users):
+            print("the reference stack stays up: other runs on this machine still use it", flush=True)
+            return
+        (STACK_STATE / _AUTO_STARTED).unlink(missing_ok=True)
+        stop_reference_stack()
 
 
 def stop_reference_stack() -> None:
     """`uat stack down`: leave the machine as the run found it."""
+    forget_answer()
     subprocess.run([uat_command(), "stack", "down"], check=False)

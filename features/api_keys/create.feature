@@ -9,6 +9,7 @@ Feature: Creating an API key
     Given an onboarded external user with the role "API key manager" in their organisation
     And they have signed in to the IAM External Portal
 
+  @guide
   Scenario: Create an API key from the dashboard; its secret is shown exactly once
     When they open "FAMHP Connect" from its tile on the dashboard
     And they open the "API Keys" tab

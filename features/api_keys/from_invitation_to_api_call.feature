@@ -3,7 +3,7 @@ Feature: From the invitation to a working API key
   User guide 1.1, 1.2 and 2.2 in one go: an invited user activates their account with an authenticator
   app, opens FAMHP Connect from the IAM External Portal and creates an API key that opens the API.
 
-  @smoke @onboarding
+  @smoke @onboarding @guide
   Scenario: An invited user activates their account and creates an API key that opens the API
     Given an organisation administrator has invited a new external user
     And the invited user has confirmed the invitation from the e-mail

@@ -4,6 +4,7 @@ Feature: Who may manage API keys
   role of the application (its name on this deployment comes from the profile) and have access to the IAM
   External Portal. FAMHP Connect checks the role on every page, not only by hiding the tab.
 
+  @guide
   Scenario: With the API key manager role, FAMHP Connect shows the "API Keys" tab
     Given an onboarded external user with the role "API key manager" in their organisation
     And they have signed in to the IAM External Portal

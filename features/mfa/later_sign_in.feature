@@ -5,7 +5,7 @@ Feature: Every later sign-in asks e-mail, password and a one-time code
   Background:
     Given an onboarded external user with the role "VAMREG user" in their organisation
 
-  @smoke
+  @smoke @guide
   Scenario: Sign in with e-mail, password and a one-time code
     When they open the IAM External Portal and sign in with their e-mail and password
     Then a one-time code is asked

@@ -5,13 +5,14 @@ Feature: VAMREG by single sign-on
   Background:
     Given an onboarded external user with the role "VAMREG user" in their organisation
 
-  @smoke
+  @smoke @guide
   Scenario: From the portal tile, VAMREG opens without a second sign-in
     Given they have signed in to the IAM External Portal
     When they open "VAMREG" from its tile on the dashboard
     Then VAMREG opens for that user and their organisation
     And they were not asked to sign in again
 
+  @guide
   Scenario: The direct link asks to sign in and then opens VAMREG
     When they open VAMREG by its direct link
     Then they are asked to sign in

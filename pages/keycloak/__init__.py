@@ -6,7 +6,6 @@ from pages.keycloak.base import (
     KeycloakPage,
     PageTransitionError,
     UnexpectedPageError,
-    current_page_id,
 )
 from pages.keycloak.error import ErrorPage
 from pages.keycloak.info import InfoPage
@@ -14,7 +13,7 @@ from pages.keycloak.login import LoginPage, LoginUsernamePage
 from pages.keycloak.logout import LogoutConfirmPage
 from pages.keycloak.otp import OtpPage
 from pages.keycloak.registry import KEYCLOAK_PAGES, PAGE_CLASSES
-from pages.keycloak.screens import KeycloakScreens, UnknownKeycloakPageError
+from pages.keycloak.screens import KeycloakScreens, UnknownKeycloakPageError, WrongScreenError
 from pages.keycloak.terms import TermsPage
 from pages.keycloak.totp_setup import TotpSetupPage
 from pages.keycloak.update_password import UpdatePasswordPage
@@ -39,5 +38,5 @@ __all__ = [
     "UnknownKeycloakPageError",
     "UpdatePasswordPage",
     "UpdateProfilePage",
-    "current_page_id",
+    "WrongScreenError",
 ]

@@ -8,9 +8,10 @@ from pages.keycloak.base import DEFAULT_TIMEOUT_MS, KeycloakPage
 
 
 class ErrorPage(KeycloakPage):
-    """The error message."""
+    """The error message (the same base template in every theme)."""
 
     PAGE_ID = "login-error"
+    SIGNATURE = "#kc-error-message"
 
     def __init__(self, page: Page, timeout_ms: float = DEFAULT_TIMEOUT_MS) -> None:
         super().__init__(page, timeout_ms)

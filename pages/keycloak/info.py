@@ -8,9 +8,11 @@ from pages.keycloak.base import DEFAULT_TIMEOUT_MS, KeycloakPage
 
 
 class InfoPage(KeycloakPage):
-    """A message, and sometimes a link onwards (proceed with the actions, or back to the application)."""
+    """A message, and sometimes a link onwards (proceed with the actions, or back to the application); the
+    same base template in every theme."""
 
     PAGE_ID = "login-info"
+    SIGNATURE = "#kc-info-message .instruction"  # the sign-out confirmation has an empty #kc-info-message
 
     def __init__(self, page: Page, timeout_ms: float = DEFAULT_TIMEOUT_MS) -> None:
         super().__init__(page, timeout_ms)
@@ -20,4 +22,6 @@ class InfoPage(KeycloakPage):
 
     def proceed(self) -> None:
         """Follow "Click here to proceed" (after a link from an execute-actions e-mail)."""
-        self._transition(self._proceed.first.click, "proceeding from the information page")
+        self._transition(
+            self._activate(self._proceed.first, "the link onwards"), "proceeding from the information page"
+        )

@@ -9,3 +9,5 @@ class LogoutConfirmPage(KeycloakPage):
     """`login-logout-confirm`: "Do you want to log out?"."""
 
     PAGE_ID = "login-logout-confirm"
+    # the form has no id in any theme; its submit is named for what the server reads
+    SIGNATURE = "form [type=submit][name=confirmLogout]"

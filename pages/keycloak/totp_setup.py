@@ -7,24 +7,29 @@ import re
 
 from playwright.sync_api import Locator, Page
 
-from pages.keycloak.base import DEFAULT_TIMEOUT_MS, KeycloakPage, SecretText, _plain
+from pages.keycloak.base import DEFAULT_TIMEOUT_MS, KeycloakPage, SecretText, _plain, submit_of
 from support.secrets import Secret, register_totp_secret
 
 
 class TotpSetupPage(KeycloakPage):
-    """`login-login-config-totp`: scan the QR code (or read the key), then prove it with a code."""
+    """`login-login-config-totp`: scan the QR code (or read the key), then prove it with a code.
+
+    Every theme renders this screen from the same template (base's, or keycloak.v2's copy with the same ids)."""
 
     PAGE_ID = "login-login-config-totp"
+    SIGNATURE = "input[name=totpSecret]"
+    GUIDE_STEP = 'user guide 1.1 step 2 "OTP" (the app set up as in 1.2)'
 
     def __init__(self, page: Page, timeout_ms: float = DEFAULT_TIMEOUT_MS) -> None:
         super().__init__(page, timeout_ms)
         self.qr_code = page.locator("#kc-totp-secret-qr-code")
         self.manual_key = page.locator("#kc-totp-secret-key")
-        self.code_input = page.locator("#totp")
-        self.device_name_input = page.locator("#userLabel")
-        self.code_error = page.locator("#input-error-otp-code")
+        self.code_input = page.locator("input[name=totp]")
+        self.device_name_input = page.locator("input[name=userLabel]")
+        # a wrong code fills the slot `input-error-otp-code` (a missing device name `input-error-otp-label`)
+        self.code_error = self.refusal
         self._unable_to_scan = page.locator("#mode-manual")
-        self._submit = page.locator("#saveTOTPBtn")
+        self._submit = page.locator(submit_of("form#kc-totp-settings-form"))
 
     def secret_locators(self) -> list[Locator]:
         return [*super().secret_locators(), self.qr_code, self.manual_key, self.code_input]
@@ -36,7 +41,9 @@ class TotpSetupPage(KeycloakPage):
         """Follow "Unable to scan?"; nothing to do when the key is already shown (the page keeps the mode
         after a refused code)."""
         if not self.shows_manual_key():
-            self._transition(self._unable_to_scan.click, "switching to the manual key")
+            self._transition(
+                self._activate(self._unable_to_scan, 'the link "Unable to scan?"'), "switching to the manual key"
+            )
 
     def manual_key_text(self) -> Secret:
         """The Base32 key the page shows for typing by hand, without its grouping spaces."""
@@ -50,7 +57,7 @@ class TotpSetupPage(KeycloakPage):
 
     def submit_code(self, code: SecretText, device_name: str | None = None) -> None:
         """Type the first code (and a device name, which Keycloak requires once the user has an OTP)."""
-        self.code_input.fill(_plain(code))
+        self._type(self.code_input, _plain(code), "the one-time code field")
         if device_name is not None:
-            self.device_name_input.fill(device_name)
-        self._transition(self._submit.click, "submitting the authenticator code")
+            self._type(self.device_name_input, device_name, "the device name field")
+        self._transition(self._activate(self._submit, "the submit button"), "submitting the authenticator code")

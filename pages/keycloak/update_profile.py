@@ -4,25 +4,27 @@ from __future__ import annotations
 
 from playwright.sync_api import Page
 
-from pages.keycloak.base import DEFAULT_TIMEOUT_MS, KeycloakPage
+from pages.keycloak.base import DEFAULT_TIMEOUT_MS, KeycloakPage, submit_of
 
 
 class UpdateProfilePage(KeycloakPage):
-    """`login-login-update-profile`: first and last name (the e-mail only where the realm lets it change)."""
+    """`login-login-update-profile`: first and last name (the e-mail only where the realm lets it change).
+    Not a step of the user guide: the invitation already gives the names."""
 
     PAGE_ID = "login-login-update-profile"
+    SIGNATURE = "form#kc-update-profile-form"
 
     def __init__(self, page: Page, timeout_ms: float = DEFAULT_TIMEOUT_MS) -> None:
         super().__init__(page, timeout_ms)
-        self.first_name_input = page.locator("#firstName")
-        self.last_name_input = page.locator("#lastName")
-        self.email_input = page.locator("#email")
-        # keycloak.v2 gives this submit button no id
-        self._submit = page.locator("#kc-update-profile-form #kc-form-buttons [type=submit]:not([name=cancel-aia])")
+        self.first_name_input = page.locator("input[name=firstName]")
+        self.last_name_input = page.locator("input[name=lastName]")
+        self.email_input = page.locator("input[name=email]")
+        # no theme gives this submit an id or a name
+        self._submit = page.locator(submit_of("form#kc-update-profile-form"))
 
     def update_profile(self, first_name: str, last_name: str, email: str | None = None) -> None:
-        self.first_name_input.fill(first_name)
-        self.last_name_input.fill(last_name)
+        self._type(self.first_name_input, first_name, "the first name field")
+        self._type(self.last_name_input, last_name, "the last name field")
         if email is not None:
-            self.email_input.fill(email)
-        self._transition(self._submit.click, "submitting the profile")
+            self._type(self.email_input, email, "the e-mail field")
+        self._transition(self._activate(self._submit, "the submit button"), "submitting the profile")

@@ -14,7 +14,7 @@ from urllib.parse import urlsplit
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError
 
-from stack.apps.skins import DEFAULT_SKIN, SKIN_VARIABLE, SKINS
+from stack.apps.skins import APP_DEFECTS, DEFAULT_SKIN, PLANTED_VARIABLE, SKIN_VARIABLE, SKINS
 
 
 class ConfigError(Exception):
@@ -52,6 +52,7 @@ class Settings:
     invitation_limit: tuple[int, int] = (50, 600)
     api_key_limit: tuple[int, int] = (120, 60)
     api_failure_limit: tuple[int, int] = (20, 10)
+    planted: tuple[str, ...] = ()
 
     @property
     def issuer(self) -> str:
@@ -88,6 +89,7 @@ _VARIABLES: dict[str, str | None] = {
     "FAMHP_LIMIT_INVITATIONS": "50/600",
     "FAMHP_LIMIT_API_KEY": "120/60",
     "FAMHP_LIMIT_API_FAILURES": "20/10",
+    PLANTED_VARIABLE: "none",
 }
 
 
@@ -107,6 +109,15 @@ def _int_between(low: int, high: int) -> Callable[[str], str | None]:
         return None
 
     return check
+
+
+def _planted_names(value: str) -> tuple[str, ...]:
+    return tuple(sorted({name.strip() for name in value.split(",") if name.strip() and name.strip() != "none"}))
+
+
+def _planted(value: str) -> str | None:
+    unknown = [name for name in _planted_names(value) if name not in APP_DEFECTS]
+    return f"names unknown defects {', '.join(unknown)} (known: {', '.join(APP_DEFECTS)})" if unknown else None
 
 
 def _one_of(choices: tuple[str, ...]) -> Callable[[str], str | None]:
@@ -160,6 +171,7 @@ _CHECKS: dict[str, Callable[[str], str | None]] = {
     "FAMHP_LIMIT_INVITATIONS": _rate,
     "FAMHP_LIMIT_API_KEY": _rate,
     "FAMHP_LIMIT_API_FAILURES": _rate,
+    PLANTED_VARIABLE: _planted,
 }
 
 
@@ -203,4 +215,5 @@ def load_settings(environ: Mapping[str, str] | None = None) -> Settings:
         invitation_limit=_as_rate(values["FAMHP_LIMIT_INVITATIONS"]),
         api_key_limit=_as_rate(values["FAMHP_LIMIT_API_KEY"]),
         api_failure_limit=_as_rate(values["FAMHP_LIMIT_API_FAILURES"]),
+        planted=_planted_names(values[PLANTED_VARIABLE]),
     )

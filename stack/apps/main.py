@@ -32,9 +32,11 @@ from stack.apps.routes import (
 )
 from stack.apps.routes.sign_in import login_required_handler, oidc_router
 from stack.apps.services.account_checks import AccountChecks
+from stack.apps.services.api_callers import ApiCallers
 from stack.apps.services.container import Services
 from stack.apps.services.invitations import Invitations
 from stack.apps.services.keycloak_admin import KeycloakAdmin
+from stack.apps.services.last_used import LastUsed
 from stack.apps.services.mailer import Mailer
 from stack.apps.services.oidc_clients import OidcClients
 from stack.apps.services.one_time_secrets import OneTimeSecrets
@@ -71,6 +73,7 @@ def _services(
     )
     mailer = Mailer(settings.smtp_host, settings.smtp_port, settings.mail_from, create_environment(settings.skin))
     lifetime = timedelta(hours=settings.invitation_ttl_hours)
+    last_used = LastUsed(db)
     return Services(
         db=db,
         keycloak=keycloak,
@@ -80,6 +83,8 @@ def _services(
         one_time_secrets=OneTimeSecrets(),
         accounts=AccountChecks(keycloak, sessions, settings.session_recheck_seconds),
         rate_limits=RateLimits(settings.invitation_limit, settings.api_key_limit, settings.api_failure_limit),
+        last_used=last_used,
+        api_callers=ApiCallers(db, last_used),
     )
 
 
@@ -109,6 +114,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         sweep.cancel()
         with contextlib.suppress(asyncio.CancelledError):
             await sweep
+        services.last_used.close()
         await http.aclose()
         dispose(db)
 
@@ -120,7 +126,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         lifespan=lifespan,
     )
     app.state.services = _services(settings, db, http, session_store)
-    app.state.templates = create_templates(settings.skin)
+    app.state.templates = create_templates(settings.skin, settings.planted)
 
     @app.get("/healthz", include_in_schema=False)
     async def healthz() -> JSONResponse:

@@ -29,3 +29,9 @@ SKINS: dict[str, Skin] = {
     )
 }
 DEFAULT_SKIN = "reference"
+
+# defects the apps put into their pages on purpose, for the checks that must find them (FAMHP_APPS_PLANTED)
+PLANTED_VARIABLE = "FAMHP_APPS_PLANTED"
+APP_DEFECTS = {
+    "unlabelled-field": "the name field of the form for a new API key loses its label (WCAG 1.3.1, 4.1.2)",
+}

@@ -6,7 +6,7 @@ from __future__ import annotations
 import logging
 import os
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -31,12 +31,8 @@ from support.config.model import (
     UatConfig,
     env_name,
 )
+from support.config.requirements import Parsed, choose_admin_pool, missing
 from support.config.settings import (
-    ALWAYS_NEEDED,
-    CREATING_PROVIDERS,
-    NEEDED_BY_BACKEND,
-    NEEDED_BY_PROVIDER,
-    NEEDED_TO_CREATE,
     PLACEHOLDER,
     SECRET_PARSERS,
     SETTING_NAMES,
@@ -220,6 +216,18 @@ def run_selection(overrides: Mapping[str, Any] | None = None, *, env: Mapping[st
     return RunSelection(profile, read_only)
 
 
+def raw_setting(name: str, overrides: Mapping[str, Any] | None = None, *, env: Mapping[str, str] | None = None) -> Any:
+    """One setting's unparsed value from the explicit layers and the profile file (never the reference stack), or
+    None. Cheap: for what must happen before anything else, such as Playwright's grid variables."""
+    explicit = _read_explicit_layers(overrides, os.environ if env is None else env, DOTENV)
+    value = explicit.first(name)
+    if value is None:
+        profile, _ = _resolve_profile(explicit)
+        layer, _ = _read_profile(profile, PROFILES_DIR)
+        value = layer.values.get(name) if layer is not None else None
+    return value
+
+
 def load_config(
     overrides: Mapping[str, Any] | None = None,
     *,
@@ -253,7 +261,8 @@ def load_config(
     parsed = _parse_all(layers)
     parsed.values["profile"] = profile  # resolved above, before the profile file could be chosen
     problems += parsed.problems
-    problems += _missing(parsed)
+    problems += choose_admin_pool(parsed)
+    problems += missing(parsed)
     if problems and stack_down_reason:
         problems.append(
             "the reference stack would provide the values it knows, but it is not running "
@@ -292,18 +301,8 @@ def _discover_stack(
     return _Layer("reference stack (uat stack status --json)", stack_discovery.config_values(status)), None
 
 
-@dataclass
-class _Parsed:
-    values: dict[str, Any] = field(default_factory=dict)
-    origins: dict[str, str] = field(default_factory=dict)
-    explicit: set[str] = field(default_factory=set)
-    placeholders: dict[str, str] = field(default_factory=dict)  # name -> "<placeholder> in <origin>"
-    invalid: set[str] = field(default_factory=set)
-    problems: list[str] = field(default_factory=list)
-
-
-def _parse_all(layers: Sequence[_Layer]) -> _Parsed:
-    parsed = _Parsed()
+def _parse_all(layers: Sequence[_Layer]) -> Parsed:
+    parsed = Parsed()
     for setting in SETTINGS:
         raw, origin, explicit = setting.default, "default", False
         for layer in layers:
@@ -338,39 +337,3 @@ def _placeholder_in(raw: Any) -> str | None:
         return match.group(0) if match else None
     items = raw.values() if isinstance(raw, dict) else raw if isinstance(raw, list) else ()
     return next((found for item in items if (found := _placeholder_in(item)) is not None), None)
-
-
-def _missing(parsed: _Parsed) -> list[str]:
-    needed: dict[str, str] = dict.fromkeys(ALWAYS_NEEDED, "every run needs it")
-    if not parsed.values.get("read_only"):
-        needed.update(dict.fromkeys(NEEDED_TO_CREATE, "a run that creates users, mail and API keys needs it"))
-    provider, backend = parsed.values.get("user_provider"), parsed.values.get("mail_backend")
-    for name in NEEDED_BY_PROVIDER.get(provider or "", ()):
-        needed.setdefault(name, f"user provider '{provider}' needs it")
-    for name in NEEDED_BY_BACKEND.get(backend or "", ()):
-        needed.setdefault(name, f"mail backend '{backend}' needs it")
-    problems = []
-    for name, reason in needed.items():
-        if parsed.values.get(name) is None and name not in parsed.invalid:
-            placeholder = f"; {parsed.placeholders[name]}" if name in parsed.placeholders else ""
-            problems.append(f"{env_name(name)} is not set ({reason}{placeholder})")
-    return problems + _inconsistent(parsed.values)
-
-
-def _inconsistent(values: Mapping[str, Any]) -> list[str]:
-    """Settings that are valid one by one but not together."""
-    problems = []
-    if values.get("read_only") and values.get("user_provider") in CREATING_PROVIDERS:
-        problems.append(
-            f"{env_name('user_provider')}={values['user_provider']!r} creates users, but this profile is read-only "
-            f"({env_name('read_only')}=true): use 'preprovisioned' or leave it unset"
-        )
-    applications, roles = values.get("applications") or {}, values.get("roles") or {}
-    clients = set(applications.values())
-    for meaning, (client, _) in roles.items():
-        if clients and client not in clients:
-            problems.append(
-                f"{env_name('roles')}: {meaning!r} belongs to client {client!r}, which "
-                f"{env_name('applications')} does not name (it names {', '.join(sorted(clients))})"
-            )
-    return problems

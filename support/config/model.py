@@ -19,16 +19,28 @@ UserProvider = Literal["keycloak-admin", "invite-ui", "preprovisioned"]
 MailBackend = Literal["mailpit", "imap"]
 ImapSecurity = Literal["ssl", "starttls", "none"]
 StackMode = Literal["auto", "never"]
+SetupSignIn = Literal["http", "browser"]
 
 USER_PROVIDERS: tuple[str, ...] = ("keycloak-admin", "invite-ui", "preprovisioned")
 MAIL_BACKENDS: tuple[str, ...] = ("mailpit", "imap")
 IMAP_SECURITIES: tuple[str, ...] = ("ssl", "starttls", "none")
 STACK_MODES: tuple[str, ...] = ("auto", "never")
+# how a scenario that is not about signing in gets its signed-in user: over HTTP (then the browser), or typed
+SETUP_SIGN_INS: tuple[str, ...] = ("http", "browser")
 IMAP_DEFAULT_PORTS = {"ssl": 993, "starttls": 143, "none": 143}
 
 # The URLs that say "this run targets a deployment"; giving any of them explicitly turns off the
 # automatic start of the reference stack.
 DEPLOYMENT_URL_FIELDS = ("portal_url", "famhp_connect_url", "vamreg_url", "api_url", "keycloak_url")
+
+
+@dataclass(frozen=True)
+class OrgAdmin:
+    """An organisation administrator the suite signs in as to invite users; each shard or worker takes its own."""
+
+    email: str
+    password: Secret = field(repr=False)
+    totp_secret: Secret = field(repr=False)
 
 
 class ConfigurationError(Exception):
@@ -71,6 +83,7 @@ class UatConfig:
     org_admin_email: str | None
     org_admin_password: Secret | None
     org_admin_totp_secret: Secret | None
+    org_admins: tuple[OrgAdmin, ...] | None  # several administrators: one per shard or worker (UAT_ORG_ADMINS)
     preprovisioned_users: Path | None
     mail_backend: MailBackend | None
     mailpit_url: str | None
@@ -84,9 +97,13 @@ class UatConfig:
     mail_timeout_s: float
     ui_timeout_ms: int
     otp_look_around: int
+    setup_sign_in: SetupSignIn
     browser_executable: Path | None
+    browser_endpoint: str | None  # a Playwright browser server (ws://host:port/)
+    selenium_grid_url: str | None  # a Selenium Grid 4 (http://host:port)
     stack: StackMode
     read_only: bool
+    accessibility_baseline: Path | None  # the known violations this deployment lives with (a TOML file)
     organisation: str | None
     second_organisation: str | None
     applications: Mapping[str, str] | None  # the guide's application name -> client id
@@ -114,6 +131,24 @@ class UatConfig:
     def uses_reference_stack(self) -> bool:
         """Profile local with no deployment URL given explicitly: the run targets the bundled stack."""
         return self.profile == REFERENCE_STACK_PROFILE and not self.explicit & set(DEPLOYMENT_URL_FIELDS)
+
+    @property
+    def org_admin_pool(self) -> tuple[OrgAdmin, ...]:
+        """Every organisation administrator the run may sign in as: UAT_ORG_ADMINS, else the one UAT_ORG_ADMIN_*."""
+        if self.org_admins:
+            return tuple(self.org_admins)
+        if self.org_admin_email and self.org_admin_password and self.org_admin_totp_secret:
+            return (OrgAdmin(self.org_admin_email, self.org_admin_password, self.org_admin_totp_secret),)
+        return ()
+
+    @property
+    def browser_engine(self) -> str:
+        """Where the browsers run: "browser-server", "selenium-grid" or "local" (launched by this process)."""
+        if self.browser_endpoint:
+            return "browser-server"
+        if self.selenium_grid_url:
+            return "selenium-grid"
+        return "local"
 
     def require(self, *names: str, purpose: str) -> None:
         """Fail with one ConfigurationError naming every unset field that `purpose` needs."""

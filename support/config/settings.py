@@ -14,7 +14,15 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
-from support.config.model import DEFAULT_PROFILE, IMAP_SECURITIES, MAIL_BACKENDS, STACK_MODES, USER_PROVIDERS
+from support.config.model import (
+    DEFAULT_PROFILE,
+    IMAP_SECURITIES,
+    MAIL_BACKENDS,
+    SETUP_SIGN_INS,
+    STACK_MODES,
+    USER_PROVIDERS,
+    OrgAdmin,
+)
 from support.paths import PROJECT_ROOT
 from support.secrets import Secret, register_totp_secret
 
@@ -44,6 +52,14 @@ def _url(value: Any) -> str:
     if parts.scheme not in ("http", "https") or not parts.hostname or any(c.isspace() for c in text):
         raise InvalidValue("is not an http(s) URL with a host (e.g. https://host.example/path)")
     return text.rstrip("/")
+
+
+def _browser_server_url(value: Any) -> str:
+    text = _text(value)
+    parts = urlsplit(text)
+    if parts.scheme not in ("ws", "wss") or not parts.hostname or any(c.isspace() for c in text):
+        raise InvalidValue("is not a ws:// or wss:// URL of a Playwright browser server (e.g. ws://host:3000/)")
+    return text
 
 
 def _choice(options: Sequence[str]) -> Parser:
@@ -103,6 +119,37 @@ def _totp_key(value: Any) -> Secret:
     return Secret(compact.rstrip("="))
 
 
+def _org_admins(value: Any) -> tuple[OrgAdmin, ...]:
+    """Several organisation administrators: a TOML array of tables or a JSON list, each with email, password and
+    totp_secret. No secret is ever echoed in a problem."""
+    if isinstance(value, str):
+        try:
+            value = json.loads(value)
+        except json.JSONDecodeError as exc:
+            raise InvalidValue(f"is not a JSON list of administrators ({exc.msg})") from None
+    if not isinstance(value, list | tuple) or not value:
+        raise InvalidValue('must list administrators: [{"email": ..., "password": ..., "totp_secret": ...}, ...]')
+    admins: list[OrgAdmin] = []
+    for number, item in enumerate(value, start=1):
+        if isinstance(item, OrgAdmin):
+            admins.append(item)
+            continue
+        if not isinstance(item, dict):
+            raise InvalidValue(f"item {number} is not a table with email, password and totp_secret")
+        missing = [key for key in ("email", "password", "totp_secret") if not item.get(key)]
+        if missing:
+            raise InvalidValue(f"item {number} has no {', '.join(missing)}")
+        try:
+            admins.append(OrgAdmin(_email(item["email"]), _secret(item["password"]), _totp_key(item["totp_secret"])))
+        except InvalidValue as exc:
+            raise InvalidValue(f"item {number}: {exc}") from None
+    emails = [admin.email.lower() for admin in admins]
+    repeated = sorted({email for email in emails if emails.count(email) > 1})
+    if repeated:
+        raise InvalidValue(f"names {', '.join(repeated)} more than once (each shard or worker needs its own)")
+    return tuple(admins)
+
+
 def _email(value: Any) -> str:
     text = _text(value)
     if not _EMAIL.match(text):
@@ -115,6 +162,14 @@ def _host(value: Any) -> str:
     if not text or "://" in text or any(c.isspace() or c in "/@" for c in text):
         raise InvalidValue("is not a host name (give only the host, e.g. imap.example.org)")
     return text
+
+
+def _absolute_path(value: Any) -> Path:
+    """A path that may be on another machine (a browser server's); whether it exists is checked where it is used."""
+    path = Path(_text(value)).expanduser()
+    if not path.is_absolute():
+        raise InvalidValue("is not an absolute path")
+    return path
 
 
 def _existing_file(value: Any) -> Path:
@@ -237,6 +292,7 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("org_admin_email", _email),
     Setting("org_admin_password", _secret),
     Setting("org_admin_totp_secret", _totp_key),
+    Setting("org_admins", _org_admins),
     Setting("preprovisioned_users", _existing_file),
     Setting("mail_backend", _choice(MAIL_BACKENDS)),
     Setting("mailpit_url", _url),
@@ -250,9 +306,13 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("mail_timeout_s", _positive_seconds, 30.0),
     Setting("ui_timeout_ms", _integer(100, 600_000), 15_000),
     Setting("otp_look_around", _integer(0, 10), 1),
-    Setting("browser_executable", _existing_file),
+    Setting("setup_sign_in", _choice(SETUP_SIGN_INS), "http"),
+    Setting("browser_executable", _absolute_path),
+    Setting("browser_endpoint", _browser_server_url),
+    Setting("selenium_grid_url", _url),
     Setting("stack", _choice(STACK_MODES), "auto"),
     Setting("read_only", parse_boolean, False),
+    Setting("accessibility_baseline", _existing_file),
     # facts of the target deployment that scenarios speak of in the guide's words
     Setting("organisation", _text),
     Setting("second_organisation", _text),
@@ -273,7 +333,7 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("access_revocation_bound_s", _positive_seconds),
 )
 SETTING_NAMES = frozenset(setting.name for setting in SETTINGS)
-SECRET_PARSERS = (_secret, _totp_key)
+SECRET_PARSERS = (_secret, _totp_key, _org_admins)
 
 ALWAYS_NEEDED = (
     "portal_url", "famhp_connect_url", "vamreg_url", "api_url", "keycloak_url", "realm",

@@ -20,7 +20,13 @@ log = logging.getLogger(__name__)
 
 SubjectFilter = str | re.Pattern[str] | None
 
-DEFAULT_POLL_INTERVAL_S = 0.2
+# The first pause between polls; each next pause is longer by GROWTH, up to a share of the deadline (between the
+# first pause and LONGEST_PAUSE_S): mail usually comes within a second of the action that sends it, so early polls
+# are close together, and a long wait does not poll a slow server all the time.
+DEFAULT_POLL_INTERVAL_S = 0.05
+GROWTH = 1.25
+PAUSES_PER_DEADLINE = 60
+LONGEST_PAUSE_S = 1.0
 PROGRESS_EVERY_S = 5.0
 # A scenario's address is new, so messages a little older than its start cannot belong to another
 # scenario; the tolerance absorbs clock differences and Date headers that carry whole seconds only.
@@ -187,6 +193,16 @@ class Inbox(ABC, ClosedOnExit):
     # Errors of the transport that a retry may cure (server restarting, connection dropped).
     _transient_errors: tuple[type[BaseException], ...] = (OSError,)
 
+    def _pause(self, recipient: str, seconds: float) -> bool:
+        """Wait up to `seconds` before the next poll; True when the inbox was closed meanwhile. A reader whose
+        server can say that mail arrived (IMAP IDLE) returns as soon as it does."""
+        return self._closed.wait(seconds)
+
+    def _longest_pause(self, timeout_s: float) -> float:
+        return min(
+            max(self.poll_interval_s, timeout_s / PAUSES_PER_DEADLINE), max(LONGEST_PAUSE_S, self.poll_interval_s)
+        )
+
     def close(self) -> None:
         """Release connections; a wait in progress in another thread ends with MailError."""
         self._closed.set()
@@ -208,6 +224,7 @@ class Inbox(ABC, ClosedOnExit):
         started = self._monotonic()
         deadline = started + timeout_s
         next_progress = started + PROGRESS_EVERY_S
+        pause, longest_pause = self.poll_interval_s, self._longest_pause(timeout_s)
         polls = 0
         last_error: BaseException | None = None
         while True:
@@ -239,8 +256,9 @@ class Inbox(ABC, ClosedOnExit):
                 next_progress += PROGRESS_EVERY_S
             # A condition wait, not a fixed sleep: the loop returns as soon as the message is there,
             # gives up at the deadline, and close() wakes it at once. The pause only spaces the polls.
-            if self._closed.wait(min(self.poll_interval_s, deadline - now)):
+            if self._pause(recipient, min(pause, deadline - now)):
                 raise MailError(f"{self.description} was closed while waiting for {recipient}")
+            pause = min(pause * GROWTH, longest_pause)
 
     def messages_for(self, recipient: str, *, since: datetime) -> list[MailMessage]:
         """Every message to `recipient` received after `since`, oldest first (for reports and cleanup)."""

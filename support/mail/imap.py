@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import contextlib
 import imaplib
+import logging
 import ssl
 from collections.abc import Callable, Iterable, Sequence
 from datetime import UTC, datetime, timedelta
@@ -12,17 +13,24 @@ from typing import Any, Protocol
 
 from imap_tools import AND, BaseMailBox, MailBox, MailBoxStartTls, MailBoxUnencrypted
 
-from support.mail.base import Envelope, Inbox, MailError, MailMessage
+from support.mail.base import DEFAULT_POLL_INTERVAL_S, Envelope, Inbox, MailError, MailMessage
 from support.secrets import Secret
 
 ADDRESS_PLACEHOLDER = "{address}"
 CONNECT_TIMEOUT_S = 20.0
+# one IDLE lasts at most this long, so that close() from another thread is never kept waiting longer
+IDLE_CHUNK_S = 0.5
+
+log = logging.getLogger(__name__)
 
 
 class MailboxSession(Protocol):
     """The part of an imap-tools mailbox this reader uses (a fake in unit tests)."""
 
     client: Any
+    idle: Any
+
+    def uids(self, criteria: Any = ..., charset: str = ..., sort: Any = ...) -> list[str]: ...
 
     def fetch(
         self,
@@ -90,10 +98,12 @@ class ImapInbox(Inbox):
         server: str,
         folder: str = "INBOX",
         default_timeout_s: float = 30.0,
-        poll_interval_s: float = 0.2,
+        poll_interval_s: float = DEFAULT_POLL_INTERVAL_S,
         clock_tolerance_s: float = 5.0,
+        use_idle: bool = True,
     ) -> None:
-        """`login` may contain {address}: then each recipient's own mailbox is opened with that address."""
+        """`login` may contain {address}: then each recipient's own mailbox is opened with that address.
+        With `use_idle`, the pause between polls is an IMAP IDLE where the server offers it."""
         super().__init__(
             default_timeout_s=default_timeout_s,
             poll_interval_s=poll_interval_s,
@@ -103,9 +113,9 @@ class ImapInbox(Inbox):
         self._login_template = login
         self._server = server
         self._folder = folder
+        self._use_idle = use_idle
         self._sessions: dict[str, MailboxSession] = {}
-        self._messages: dict[tuple[str, str], Any] = {}
-        self._first_seen: dict[tuple[str, str], datetime] = {}
+        self._envelopes: dict[tuple[str, str], Envelope] = {}  # (login, UID): headers read once
 
     @property
     def description(self) -> str:
@@ -119,49 +129,61 @@ class ImapInbox(Inbox):
             self._sessions[login] = self._connect(login)
         return self._sessions[login]
 
-    def _fetch(self, login: str, criteria: Any, **options: Any) -> list[Envelope]:
+    def _envelopes_for(self, recipient: str, since: datetime) -> Sequence[Envelope]:
+        """A poll: the UIDs the server finds (recipient and day), the headers of those not seen before; bodies are
+        read only for the one match (`_load`)."""
+        login = self._login_for(recipient)
+        # SINCE counts whole days in the server's time zone: ask one day early, filter precisely later
+        criteria = AND(to=recipient, date_gte=(since - timedelta(days=1)).date())
         try:
             session = self._session(login)
             # A selected folder does not show new mail to a long-lived session until a command
             # refreshes it; NOOP is that command.
             session.client.noop()
-            fetched = list(session.fetch(criteria, mark_seen=False, bulk=True, **options))
+            uids = [str(uid) for uid in session.uids(criteria)]
+            new = [uid for uid in uids if (login, uid) not in self._envelopes]
+            if new:
+                for message in session.fetch(AND(uid=new), mark_seen=False, headers_only=True, bulk=True):
+                    self._envelopes[(login, str(message.uid))] = self._envelope(login, message)
         except self._transient_errors:
             self._drop(login)  # reconnect on the next poll
             raise
-        now = datetime.now(UTC)
-        envelopes = []
-        for message in fetched:
-            key = (login, str(message.uid))
-            self._first_seen.setdefault(key, now)
-            if not options.get("headers_only"):
-                self._messages[key] = message
-            envelopes.append(
-                Envelope(
-                    mailbox_id=str(message.uid),
-                    subject=str(message.subject or ""),
-                    sender=str(message.from_ or ""),
-                    recipients=tuple(message.to) + tuple(message.cc) + tuple(message.bcc),
-                    received_at=_received_at(message, self._first_seen[key]),
-                    mailbox=login,
-                )
-            )
-        return envelopes
-
-    def _envelopes_for(self, recipient: str, since: datetime) -> Sequence[Envelope]:
-        # SINCE counts whole days in the server's time zone: ask one day early, filter precisely later
-        criteria = AND(to=recipient, date_gte=(since - timedelta(days=1)).date())
-        return self._fetch(self._login_for(recipient), criteria)
+        return [self._envelopes[(login, uid)] for uid in uids if (login, uid) in self._envelopes]
 
     def _recent_envelopes(self, recipient: str, limit: int) -> Sequence[Envelope]:
+        login = self._login_for(recipient)
         criteria = AND(date_gte=(datetime.now(UTC) - timedelta(days=1)).date())
-        return self._fetch(self._login_for(recipient), criteria, limit=limit, reverse=True, headers_only=True)
+        try:
+            fetched = self._session(login).fetch(
+                criteria, limit=limit, reverse=True, mark_seen=False, headers_only=True, bulk=True
+            )
+            return [self._envelope(login, message) for message in fetched]
+        except self._transient_errors:
+            self._drop(login)
+            raise
+
+    def _envelope(self, login: str, message: Any) -> Envelope:
+        key = (login, str(message.uid))
+        first_seen = self._envelopes[key].received_at if key in self._envelopes else datetime.now(UTC)
+        return Envelope(
+            mailbox_id=str(message.uid),
+            subject=str(message.subject or ""),
+            sender=str(message.from_ or ""),
+            recipients=tuple(message.to) + tuple(message.cc) + tuple(message.bcc),
+            received_at=_received_at(message, first_seen),
+            mailbox=login,
+        )
 
     def _load(self, envelope: Envelope) -> MailMessage:
         login = envelope.mailbox
-        message = self._messages.get((login, envelope.mailbox_id))
-        if message is None:
-            raise MailError(f"{self.description}: message UID {envelope.mailbox_id} of {login} was not fetched")
+        try:
+            fetched = list(self._session(login).fetch(AND(uid=envelope.mailbox_id), mark_seen=False, bulk=True))
+        except self._transient_errors:
+            self._drop(login)
+            raise
+        if not fetched:
+            raise MailError(f"{self.description}: message UID {envelope.mailbox_id} of {login} is gone")
+        message = fetched[0]
         message_ids = message.headers.get("message-id", ("",))
         return MailMessage(
             subject=str(message.subject or ""),
@@ -175,6 +197,22 @@ class ImapInbox(Inbox):
             mailbox=login,
         )
 
+    def _pause(self, recipient: str, seconds: float) -> bool:
+        """IMAP IDLE until the server reports new mail or `seconds` pass, where the server offers IDLE (the next
+        poll then finds the mail at once); otherwise a plain pause before the next NOOP poll."""
+        login = self._login_for(recipient)
+        session = self._sessions.get(login)
+        if not self._use_idle or session is None or "IDLE" not in getattr(session.client, "capabilities", ()):
+            return super()._pause(recipient, seconds)
+        try:
+            session.idle.wait(timeout=min(seconds, IDLE_CHUNK_S))
+        except self._transient_errors:
+            self._drop(login)
+        except imaplib.IMAP4.error as error:  # the server offers IDLE but refused it: poll from now on
+            log.info("%s refused IDLE (%s); polling with NOOP instead", self.description, error)
+            self._use_idle = False
+        return self._closed.is_set()
+
     def delete(self, messages: Iterable[MailMessage]) -> None:
         by_login: dict[str, list[str]] = {}
         for message in messages:
@@ -182,6 +220,8 @@ class ImapInbox(Inbox):
                 by_login.setdefault(message.mailbox or self._login_template, []).append(message.mailbox_id)
         for login, uids in by_login.items():
             self._session(login).delete(uids)
+            for uid in uids:
+                self._envelopes.pop((login, uid), None)
 
     def _drop(self, login: str) -> None:
         session = self._sessions.pop(login, None)

@@ -8,7 +8,7 @@ from typing import Any
 
 import httpx
 
-from support.mail.base import Envelope, Inbox, MailError, MailMessage
+from support.mail.base import DEFAULT_POLL_INTERVAL_S, Envelope, Inbox, MailError, MailMessage
 
 SEARCH_LIMIT = 50
 REQUEST_TIMEOUT_S = 10.0
@@ -25,7 +25,8 @@ def _timestamp(value: str) -> datetime:
 
 
 class MailpitInbox(Inbox):
-    """Reads Mailpit. Its search matches substrings (`to:a@x` finds `ba@x`), so the exact match is done
+    """Reads Mailpit. A poll is one search, whose answer holds the headers only (summaries); the one match is
+    then read in full. Its search matches substrings (`to:a@x` finds `ba@x`), so the exact match is done
     here; it never asks Mailpit to check links, because invitation links work only once."""
 
     _transient_errors = (httpx.TransportError,)
@@ -36,7 +37,7 @@ class MailpitInbox(Inbox):
         *,
         client: httpx.Client | None = None,
         default_timeout_s: float = 30.0,
-        poll_interval_s: float = 0.2,
+        poll_interval_s: float = DEFAULT_POLL_INTERVAL_S,
         clock_tolerance_s: float = 5.0,
     ) -> None:
         super().__init__(

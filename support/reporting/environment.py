@@ -97,6 +97,9 @@ def target_environment(config: Any) -> dict[str, str]:
     }
     if config.organisation:
         values["organisation"] = config.organisation
+    values["browser.engine"] = config.browser_engine
+    if config.browser_endpoint or config.selenium_grid_url:
+        values["browser.address"] = config.browser_endpoint or config.selenium_grid_url
     if config.mail_backend == "mailpit" and config.mailpit_url:
         values["mail.mailpit"] = config.mailpit_url
     elif config.imap_host:

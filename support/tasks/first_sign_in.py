@@ -3,6 +3,8 @@ order the realm runs its required actions (authenticator set-up, terms of use, n
 
 from __future__ import annotations
 
+from typing import TypeVar
+
 from pages.keycloak import (
     KeycloakPage,
     KeycloakScreens,
@@ -14,6 +16,8 @@ from pages.keycloak import (
 from support.authenticator import AuthenticatorAccount, VirtualAuthenticator
 from support.users.credentials import policy_password
 from support.users.model import TestUser
+
+ScreenT = TypeVar("ScreenT", bound=KeycloakPage)
 
 # more screens than the realm's required actions (OTP, terms, password, profile) means a loop
 MAX_SCREENS = 8
@@ -47,10 +51,11 @@ class FirstSignIn:
         """Every screen until the browser leaves Keycloak."""
         self._walk(until=None)
 
-    def reach(self, screen_class: type[KeycloakPage]) -> KeycloakPage:
-        """Every screen before `screen_class`, which is returned (not acted on)."""
+    def reach(self, screen_class: type[ScreenT]) -> ScreenT:
+        """Every screen the realm shows before `screen_class`, in the realm's order; returns that screen (not
+        acted on). For a Given that only needs to be there: the order is what other scenarios check."""
         reached = self._walk(until=screen_class)
-        assert reached is not None
+        assert isinstance(reached, screen_class)
         return reached
 
     def _walk(self, until: type[KeycloakPage] | None) -> KeycloakPage | None:
@@ -60,7 +65,7 @@ class FirstSignIn:
                 if screen is None and until is not None:
                     raise FirstSignInError(
                         f"the first sign-in of {self.user.email} left Keycloak without showing "
-                        f"'{until.PAGE_ID}' (at {self.screens.page.url})"
+                        f"{until.describe()} (at {self.screens.page.url})"
                     )
                 return screen
             self._handle(screen)
@@ -82,8 +87,8 @@ class FirstSignIn:
             screen.update_profile(self.user.first_name, self.user.last_name)
         else:
             raise FirstSignInError(
-                f"the first sign-in of {self.user.email} stopped at Keycloak page '{screen.PAGE_ID}' "
-                f"at {self.screens.page.url}"
+                f"the first sign-in of {self.user.email} stopped at {screen.describe()}, which it cannot "
+                f"complete, at {self.screens.page.url}"
             )
 
     def _set_up_authenticator(self, setup: TotpSetupPage) -> None:

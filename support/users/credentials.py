@@ -60,6 +60,8 @@ def password_breaking(rule: str, *, email: str, initial_password: Secret) -> tup
     }
     if rule == MISMATCHED_CONFIRMATION:
         return Secret(valid), policy_password()
+    if rule == "is their e-mail address":  # the username: public, so not registered as a secret
+        return Secret.public(email), Secret.public(email)
     if rule not in candidates:
         known = ", ".join([*candidates, MISMATCHED_CONFIRMATION])
         raise ValueError(f"no password for the rule {rule!r}; known: {known}")

@@ -14,10 +14,24 @@ import pyotp
 import pytest
 
 from stack.manager import ReferenceStack
+from tests.stack.helpers import stack_cli
 
 
 def _log(message: str) -> None:
     print(f"[stack] {message}", flush=True)
+
+
+@pytest.fixture
+def login_theme(stack_info: dict) -> Iterator[Callable[[str], None]]:
+    """Switches the running stack's login theme with `uat stack theme`; puts the first one back afterwards."""
+    before = json.loads(stack_cli("status", "--json").stdout)["login_theme"]
+
+    def switch(theme: str) -> None:
+        done = stack_cli("theme", theme)
+        assert done.returncode == 0, done.stderr
+
+    yield switch
+    switch(before)
 
 
 @pytest.fixture(scope="session")

@@ -5,10 +5,13 @@ from __future__ import annotations
 
 import base64
 import hashlib
+import os
 import re
 import secrets
 import sqlite3
 import string
+import subprocess
+import sys
 import time
 import uuid
 from collections.abc import Callable, Iterator, Mapping, Sequence
@@ -20,6 +23,8 @@ from urllib.parse import parse_qs, urljoin, urlsplit
 
 import httpx
 from playwright.sync_api import Page
+
+from stack.settings import PROJECT_ROOT
 
 ORGANIZATIONS = ("Acme Pharma NV", "Belgian Vet Supplies BV")
 ALL_ROLES: dict[str, list[str]] = {
@@ -35,6 +40,13 @@ class CodeSource(Protocol):
 
 
 T = TypeVar("T")
+
+
+def stack_cli(*args: str) -> subprocess.CompletedProcess[str]:
+    """`uat stack ...` of this checkout (as `python -m stack`), with this process's environment (ports)."""
+    return subprocess.run(
+        [sys.executable, "-m", "stack", *args], cwd=PROJECT_ROOT, capture_output=True, text=True, env=os.environ
+    )
 
 
 def wait_until(probe: Callable[[], T | None], timeout_s: float, what: str, interval_s: float = 0.25) -> T:
@@ -521,7 +533,8 @@ def browser_sign_in(page: Page, user: StackUser, codes: CodeSource, new_password
             assert new_password, "Keycloak asks for a new password but the test gave none"
             page.locator("#password-new").fill(new_password)
             page.locator("#password-confirm").fill(new_password)
-            page.locator("#kc-submit").click()
+            # the form's own submit: the PatternFly 4 `keycloak` theme gives it no id
+            page.locator("form#kc-passwd-update-form [type=submit]:not([name=cancel-aia])").click()
             user.password = new_password
         else:
             raise AssertionError(f"unexpected Keycloak page {current!r} at {page.url}")

@@ -3,6 +3,7 @@ fills a form with screenshot and trace on either engine, refuse a taken port, an
 
 from __future__ import annotations
 
+import functools
 import json
 import os
 import socket
@@ -10,7 +11,8 @@ import subprocess
 import sys
 import threading
 import zipfile
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
+from concurrent.futures import ThreadPoolExecutor
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
@@ -126,6 +128,18 @@ def _alive(pid: int) -> bool:
         return False
 
 
+def in_a_thread_of_its_own(test: Callable[..., None]) -> Callable[..., None]:
+    """Run the test in a thread without an event loop: a stack test that used pytest-playwright's page before holds
+    this thread's loop, and Playwright's sync API refuses to start a second driver beside it."""
+
+    @functools.wraps(test)
+    def run(*args: Any, **kwargs: Any) -> None:
+        with ThreadPoolExecutor(max_workers=1) as pool:
+            pool.submit(test, *args, **kwargs).result()
+
+    return run
+
+
 def _fill_the_form_with_evidence(remote: RemoteBrowser, url: str, out: Path) -> tuple[Path, Path]:
     context = remote.browser.new_context()
     context.tracing.start(screenshots=True, snapshots=True)
@@ -177,6 +191,7 @@ def test_up_twice_keeps_one_set_of_processes(browsers: dict) -> None:
     assert after == before
 
 
+@in_a_thread_of_its_own
 def test_a_client_fills_a_form_through_the_browser_server(browsers: dict, form_url: str, tmp_path: Path) -> None:
     server_pid = browsers["services"]["browser-server"]["pid"]
     with sync_playwright() as playwright:
@@ -188,6 +203,7 @@ def test_a_client_fills_a_form_through_the_browser_server(browsers: dict, form_u
     _assert_evidence(screenshot, trace)
 
 
+@in_a_thread_of_its_own
 def test_a_client_fills_a_form_through_the_selenium_grid(
     browsers: dict, form_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -203,6 +219,7 @@ def test_a_client_fills_a_form_through_the_selenium_grid(
     _assert_evidence(screenshot, trace)
 
 
+@in_a_thread_of_its_own
 def test_a_playwright_started_before_the_grid_url_is_refused(browsers: dict, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.delenv("SELENIUM_REMOTE_URL", raising=False)
     with sync_playwright() as playwright:
@@ -211,6 +228,7 @@ def test_a_playwright_started_before_the_grid_url_is_refused(browsers: dict, mon
             launch_on_selenium_grid(playwright, browsers["selenium_grid_url"], _launch())
 
 
+@in_a_thread_of_its_own
 def test_a_client_of_another_playwright_version_is_told_both_versions(browsers: dict) -> None:
     options = browser_server_connect_options(browsers["browser_endpoint"], _launch(), timeout_s=15)
     options["headers"]["User-Agent"] = "Playwright/1.0.0 (x64; debian 12) python/3.11"  # what an old client sends
@@ -263,6 +281,7 @@ def test_a_failed_up_names_the_service_and_leaves_nothing_running(
     assert not (tmp_path / "browsers" / "state.json").exists()
 
 
+@in_a_thread_of_its_own
 def test_down_leaves_no_process_even_with_a_browser_open(
     browsers: dict, form_url: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -285,6 +304,7 @@ def test_down_leaves_no_process_even_with_a_browser_open(
     services.up()  # the module's fixture stops what it started
 
 
+@in_a_thread_of_its_own
 def test_a_grid_variable_in_the_environment_does_not_reach_the_browser_server(
     browsers: dict, monkeypatch: pytest.MonkeyPatch
 ) -> None:

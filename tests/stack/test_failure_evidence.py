@@ -58,6 +58,7 @@ def failed_run(known_user: TestUser, tmp_path_factory: pytest.TempPathFactory) -
             f"--alluredir={out / 'allure-results'}",
             f"--output={out / 'test-results'}",
             "--reruns=0",
+            "--uat-trace=retain-on-failure",  # the default traces retries only; this run has none
             f"--junitxml={out / 'junit.xml'}",
             "-q",
         ],
@@ -133,3 +134,10 @@ def test_no_secret_of_the_scenario_is_in_the_evidence(failed_run: dict, known_us
         leaks += [f"{what} in {path}" for blob in blobs for what, needle in needles.items() if needle in blob]
     assert leaks == []
     assert any(failed_run["dir"].rglob("trace.zip")), "a trace was expected (retain-on-failure)"
+
+
+def test_the_evidence_came_from_the_configured_browser_engine(failed_run: dict) -> None:
+    """Run with UAT_BROWSER_ENDPOINT or UAT_SELENIUM_GRID_URL set (make test does), the same evidence comes from a
+    browser on the browser server or the grid: the run's environment names where Chromium ran."""
+    properties = (failed_run["dir"] / "allure-results" / "environment.properties").read_text()
+    assert f"browser.engine={load_config().browser_engine}\n" in properties, properties

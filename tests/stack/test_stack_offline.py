@@ -10,8 +10,8 @@ import pytest
 from stack import provision
 from stack.errors import StackError
 from stack.manager import ReferenceStack
-from stack.realm import TEMPLATE, fingerprint, realm_values, render_realm
-from stack.settings import Credentials, Ports
+from stack.realm import TEMPLATE, fingerprint, realm_values, render_realm, with_seed_admins
+from stack.settings import Credentials, Ports, seed_admin_count
 
 
 def _render(profile: str) -> dict:
@@ -76,3 +76,47 @@ def test_missing_maven_says_how_to_install_it(monkeypatch: pytest.MonkeyPatch, t
 def test_no_suitable_java_lists_what_was_found() -> None:
     with pytest.raises(StackError, match=r"no suitable Java found: .* needs Java 99; found: .*Fix:"):
         provision.find_java(acceptable=(99,))
+
+
+def test_every_seed_admin_has_its_own_totp_key_and_both_organisations() -> None:
+    creds = Credentials().with_seed_admins(3)
+    realm = json.loads(
+        with_seed_admins(render_realm(realm_values("local", 1025, "http://x", creds)), creds.seed_admins)
+    )
+    emails = [admin.email for admin in creds.seed_admins]
+    assert len(set(emails)) == 3 and emails[0] == creds.seed_admin_email
+    secrets_seen = set()
+    for admin in creds.seed_admins:
+        user = next(u for u in realm["users"] if u.get("username") == admin.email)
+        otp = next(c for c in user["credentials"] if c["type"] == "otp")
+        secrets_seen.add(json.loads(otp["secretData"])["value"])
+        assert next(c for c in user["credentials"] if c["type"] == "password")["value"] == admin.password
+        assert user["clientRoles"]["famhp-connect"] == ["IAM_API_KEY_MANAGER", "IAM_USER_MANAGER"]
+    assert len(secrets_seen) == 3
+    for organisation in realm["organizations"]:
+        assert {m["username"] for m in organisation["members"]} == set(emails)
+
+
+def test_resizing_the_seed_admins_keeps_the_secrets_of_those_kept(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    path = tmp_path / "credentials.json"
+    four = Credentials.load_or_create(path, 4)
+    two = Credentials.load_or_create(path, 2)
+    assert two.seed_admins == four.seed_admins[:2]
+    assert Credentials.load_or_create(path).seed_admins == two.seed_admins  # a status never resizes
+    monkeypatch.setenv("FAMHP_UAT_SEED_ADMINS", "0")
+    with pytest.raises(ValueError, match="FAMHP_UAT_SEED_ADMINS='0'"):
+        seed_admin_count()
+
+
+def test_reading_the_credentials_never_rewrites_them(tmp_path: Path) -> None:
+    """Parallel runs ask `uat stack status --json` at the same moment: a read that rewrote the file (truncate, then
+    write) let another reader see it empty."""
+    path = tmp_path / "credentials.json"
+    Credentials.load_or_create(path, 3)
+    before = path.stat().st_mtime_ns, path.stat().st_ino
+    for _ in range(3):
+        Credentials.load_or_create(path)
+    assert (path.stat().st_mtime_ns, path.stat().st_ino) == before
+    assert oct(path.stat().st_mode & 0o777) == "0o600"

@@ -14,7 +14,7 @@ from pathlib import Path
 import httpx
 import pytest
 
-from cli.scan_artifacts import KnownSecret, describe_outcome, load_run_secrets, needles_for, run_scan, scan_paths
+from support.leaks.scan import KnownSecret, Scanner, describe_outcome, load_run_secrets, needles_for, run_scan
 from tests.stack.helpers import query_database
 
 pytestmark = [pytest.mark.stack, pytest.mark.browser, pytest.mark.slow]
@@ -117,7 +117,7 @@ def test_api_keys_are_among_the_secrets_the_artifact_scan_looks_for(suite_run: S
 def test_no_api_key_is_in_the_reports_and_traces(suite_run: SuiteRun) -> None:
     traces = list(suite_run.artifacts[1].rglob("trace.zip"))
     assert len(traces) >= EXPECTED_SCENARIOS, f"expected a trace per scenario, found {len(traces)}"
-    findings = scan_paths(suite_run.artifacts, needles_for(_recorded_api_keys(suite_run)))
+    findings = Scanner(needles_for(_recorded_api_keys(suite_run))).scan_paths(suite_run.artifacts)
     assert not findings, "API keys in the artifacts:\n" + "\n".join(finding.describe() for finding in findings)
 
 

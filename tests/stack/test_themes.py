@@ -5,11 +5,8 @@ theme or planted defect the stack does not know is refused with the list of thos
 from __future__ import annotations
 
 import json
-import os
 import re
-import subprocess
-import sys
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -26,7 +23,8 @@ from stack.login_themes import (
 )
 from stack.manager import ReferenceStack
 from stack.realm import fingerprint, realm_values, render_realm
-from stack.settings import PROJECT_ROOT, Credentials
+from stack.settings import Credentials
+from tests.stack.helpers import stack_cli
 
 FAMHP_MESSAGES = THEMES_DIR / "famhp" / "login" / "messages"
 KNOWN_LIST = ", ".join(known_login_themes())
@@ -39,12 +37,6 @@ def _messages(locale: str, messages_dir: Path = FAMHP_MESSAGES) -> dict[str, str
     lines = (messages_dir / f"messages_{locale}.properties").read_text(encoding="utf-8").splitlines()
     pairs = (line.split("=", 1) for line in lines if "=" in line and not line.lstrip().startswith("#"))
     return {key.strip(): value.strip().replace("''", "'") for key, value in pairs}
-
-
-def _stack_cli(*args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "stack", *args], cwd=PROJECT_ROOT, capture_output=True, text=True, env=os.environ
-    )
 
 
 # ---- offline: rendering, installing, refusing -----------------------------------------------------------
@@ -92,7 +84,7 @@ def test_an_unknown_theme_is_refused_with_the_known_ones(monkeypatch: pytest.Mon
 
 def test_the_cli_refuses_an_unknown_theme_naming_the_known_ones() -> None:
     for command in (["theme", "nope"], ["up", "--theme", "nope"]):
-        done = _stack_cli(*command)
+        done = stack_cli(*command)
         assert done.returncode == 2, done
         assert f"error: unknown login theme 'nope'; known: {KNOWN_LIST}" in done.stderr
 
@@ -124,19 +116,6 @@ def test_installing_copies_the_themes_and_plants_a_missing_translation_only_when
 
 
 # ---- on the running stack -----------------------------------------------------------------------------
-
-
-@pytest.fixture
-def login_theme(stack_info: dict) -> Iterator[Callable[[str], None]]:
-    """Switches the running stack's login theme with `uat stack theme`; puts the first one back afterwards."""
-    before = json.loads(_stack_cli("status", "--json").stdout)["login_theme"]
-
-    def switch(theme: str) -> None:
-        done = _stack_cli("theme", theme)
-        assert done.returncode == 0, done.stderr
-
-    yield switch
-    switch(before)
 
 
 def _open_sign_in(page: Page, stack_info: dict) -> None:
@@ -178,7 +157,7 @@ def test_switching_the_theme_of_a_running_stack_shows_on_the_next_page_load(
     keycloak_pid = reference_stack.status()["services"]["keycloak"]["pid"]
     for theme in ("keycloak", "famhp", "keycloak.v2"):
         login_theme(theme)
-        assert json.loads(_stack_cli("status", "--json").stdout)["login_theme"] == theme
+        assert json.loads(stack_cli("status", "--json").stdout)["login_theme"] == theme
         _open_sign_in(page, stack_info)
         # each theme serves its pages with its own resources: /resources/<version>/login/<theme>/...
         assert any(f"/login/{theme}/" in href for href in _stylesheets_of(page)), _stylesheets_of(page)

@@ -24,6 +24,7 @@ class SelftestSpec:
     markers: str
     reruns: int | None = 1  # None: let fixtures.reporting choose (UAT_RERUNS / CI)
     env: Mapping[str, str] = field(default_factory=dict)
+    args: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -54,7 +55,7 @@ def _command(workdir: Path, spec: SelftestSpec) -> list[str]:
     ]  # fmt: skip
     if spec.reruns is not None:
         command.append(f"--reruns={spec.reruns}")
-    return command
+    return command + list(spec.args)
 
 
 def _environment(workdir: Path, spec: SelftestSpec) -> dict[str, str]:

@@ -3,7 +3,9 @@ SELFTEST_PASSWORD is the secret every scenario uses, as a real one uses a user's
 
 from __future__ import annotations
 
+import logging
 import os
+import sys
 from pathlib import Path
 
 import allure
@@ -57,3 +59,30 @@ def known_password() -> Secret:
 @then("the step attaches it without masking")
 def attach_unmasked(known_password: Secret) -> None:
     allure.attach(f"password={known_password.reveal()}", name="careless attachment")
+
+
+@then("an assertion on its length fails")
+def assert_on_length(known_password: Secret) -> None:
+    assert len(known_password.reveal()) > 100  # pytest explains: where 22 = len('<the password>')
+
+
+@then("a comparison with it fails")
+def compare_with_it(known_password: Secret) -> None:
+    assert known_password.reveal() == "another password"  # pytest shows both strings and their difference
+
+
+def _print_and_log(known_password: Secret) -> None:
+    print(f"stdout: the password is {known_password.reveal()}")
+    print(f"stderr: the password is {known_password.reveal()}", file=sys.stderr)
+    logging.getLogger("uat.selftest").warning("child logger: the password is %s", known_password.reveal())
+
+
+@then("the step prints and logs it and fails")
+def print_log_and_fail(known_password: Secret) -> None:
+    _print_and_log(known_password)
+    raise AssertionError("failed after printing")
+
+
+@then("the step prints and logs it")
+def print_and_log(known_password: Secret) -> None:
+    _print_and_log(known_password)

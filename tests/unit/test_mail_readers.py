@@ -7,6 +7,7 @@ import json
 import logging
 import re
 import threading
+import time
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
@@ -292,23 +293,44 @@ class FakeImapMessage:
 
 
 class FakeImapClient:
-    def __init__(self, log: list[str]) -> None:
+    def __init__(self, log: list[str], capabilities: tuple[str, ...]) -> None:
         self.log = log
+        self.capabilities = capabilities
 
     def noop(self) -> None:
         self.log.append("NOOP")
 
 
+class FakeIdle:
+    def __init__(self, session: FakeImapSession) -> None:
+        self.session = session
+
+    def wait(self, timeout: float) -> list[bytes]:
+        """Returns as soon as a message arrives (as a server's EXISTS would), else after `timeout`."""
+        self.session.log.append("IDLE")
+        self.session.arrived.wait(timeout)
+        return [b"* 1 EXISTS"] if self.session.arrived.is_set() else []
+
+
 class FakeImapSession:
-    def __init__(self, messages: list[FakeImapMessage], log: list[str]) -> None:
+    def __init__(self, messages: list[FakeImapMessage], log: list[str], capabilities: tuple[str, ...] = ()) -> None:
         self.messages = messages
         self.log = log
-        self.client = FakeImapClient(log)
+        self.client = FakeImapClient(log, capabilities)
+        self.idle = FakeIdle(self)
+        self.arrived = threading.Event()
         self.deleted: list[str] = []
 
+    def uids(self, criteria: Any = "ALL", charset: str = "US-ASCII", sort: Any = None) -> list[str]:
+        self.log.append(f"SEARCH {criteria}")
+        return [m.uid for m in self.messages]
+
     def fetch(self, criteria: Any = "ALL", charset: str | None = "US-ASCII", **options: Any) -> list[FakeImapMessage]:
-        self.log.append(f"FETCH {criteria} mark_seen={options.get('mark_seen')}")
-        return list(self.messages)
+        headers = " headers_only" if options.get("headers_only") else ""
+        self.log.append(f"FETCH {criteria} mark_seen={options.get('mark_seen')}{headers}")
+        wanted = re.findall(r"UID ([0-9,]+)", str(criteria))
+        uids = set(",".join(wanted).split(",")) if wanted else None
+        return [m for m in self.messages if uids is None or m.uid in uids]
 
     def delete(self, uid_list: Any, chunks: int | None = None) -> None:
         self.deleted += list(uid_list)
@@ -344,15 +366,38 @@ def test_imap_reader_refreshes_before_each_poll_and_never_marks_seen() -> None:
 
     assert message.mailbox_id == "9" and message.mailbox == "qa+a@x.test"
     assert logins == ["qa+a@x.test"]  # {address}: the recipient's own mailbox
+    searches = [line for line in log if line.startswith("SEARCH")]
+    assert len(searches) >= 2 and all(log[log.index(line) - 1] == "NOOP" for line in searches)
+    assert 'TO "qa+a@x.test"' in searches[0] and "SINCE" in searches[0]
     fetches = [line for line in log if line.startswith("FETCH")]
-    assert len(fetches) >= 2 and all("mark_seen=False" in line for line in fetches)
-    assert all(log[log.index(line) - 1] == "NOOP" for line in fetches)
-    assert 'TO "qa+a@x.test"' in fetches[0] and "SINCE" in fetches[0]
+    assert all("mark_seen=False" in line for line in fetches)
+    # the headers of the three new UIDs once, then the body of the one match only
+    assert [line.endswith("headers_only") for line in fetches] == [True, False], fetches
+    assert "UID 7,8,9" in fetches[0] and "UID 9" in fetches[1]
     assert initial_password(message, PASSWORD_LABELS).reveal() == "Init#Pass2026xyz"
     inbox.delete([message])
     assert session.deleted == ["9"]
     inbox.close()
     assert log[-1] == "LOGOUT"
+
+
+def test_imap_reader_idles_between_polls_where_the_server_offers_it() -> None:
+    log: list[str] = []
+    messages: list[FakeImapMessage] = []
+    session = FakeImapSession(messages, log, capabilities=("IMAP4REV1", "IDLE"))
+    inbox = ImapInbox(lambda login: session, login="{address}", server="localhost:3143", default_timeout_s=5)
+    since = datetime.now(UTC)
+
+    def deliver() -> None:
+        messages.append(FakeImapMessage("3", "Confirm your invitation", ("qa+a@x.test",), since))
+        session.arrived.set()
+
+    threading.Timer(0.3, deliver).start()
+    started = time.monotonic()
+    assert inbox.wait_for("qa+a@x.test", "Confirm your invitation", since=since).mailbox_id == "3"
+    assert time.monotonic() - started < 1.0  # woken by the server, not by the end of a pause
+    assert "IDLE" in log and log.index("IDLE") < log.index("FETCH (UID 3) mark_seen=False headers_only")
+    inbox.close()
 
 
 def test_imap_naive_dates_are_read_as_utc() -> None:

@@ -18,7 +18,7 @@ from allure_commons.model2 import TestResult as AllureResult
 from allure_commons.model2 import TestStepResult as AllureStep
 
 from cli import report as report_cli
-from cli import scan_artifacts
+from support.leaks import scan as scan_artifacts
 from support.paths import NODE_BIN, PROJECT_ROOT
 from support.reporting import environment, guide, results, run_secrets, tags
 from support.secrets import Secret, forget_all_secrets, register_totp_secret
@@ -223,9 +223,11 @@ def test_the_target_environment_names_urls_and_never_credentials() -> None:
         mail_backend, mailpit_url, imap_host, imap_port, imap_security = "imap", None, "imap.example", 993, "ssl"
         imap_password = Secret("Imap#Password-123")
         organisation = "Acme Pharma NV"
+        browser_engine, browser_endpoint, selenium_grid_url = "selenium-grid", None, "http://grid.example:4444"
 
     values = environment.target_environment(Config())
     assert values["realm"] == "famhp-externals" and values["mail.imap"] == "imap.example:993 (ssl)"
+    assert values["browser.engine"] == "selenium-grid" and values["browser.address"] == "http://grid.example:4444"
     assert values["organisation"] == "Acme Pharma NV"
     assert "Imap#Password-123" not in json.dumps(values)
 
@@ -357,7 +359,7 @@ def test_the_report_is_a_folder_a_single_file_and_a_history_line(
     } <= names
     # the one-file report carries attachments base64-encoded: the scan must still find the leak in it
     outcome = scan_artifacts.run_scan([single], {}, selftest["all"].secrets, forget=False)
-    assert outcome.findings and "!base64@" in outcome.findings[0].location
+    assert [finding.form for finding in outcome.findings] == ["base64"]
 
 
 def test_generate_without_results_says_so(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:

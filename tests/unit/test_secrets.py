@@ -146,6 +146,14 @@ def test_masking_filter_hides_secrets_in_third_party_log_lines(caplog: pytest.Lo
     assert "> LOGIN jane ***" in caplog.text
 
 
+def test_a_public_value_in_a_secret_s_place_is_masked_but_not_registered() -> None:
+    """The e-mail address typed as a new password (to see the policy refuse it) is still the public username."""
+    email = "jane.public@example.org"
+    typed = Secret.public(email)
+    assert typed.reveal() == email and str(typed) == MASK and repr(typed) == "Secret(***)"
+    assert email not in known_secrets() and mask_text(f"user {email}") == f"user {email}"
+
+
 def test_pydantic_models_accept_and_mask_secrets() -> None:
     class Login(BaseModel):
         password: Secret

@@ -42,6 +42,7 @@ def _key_in_scope(db: Session, key_id: str, organizations: list[Organization]) -
 @router.get("", name="apikeys_list")
 async def list_keys(request: Request, user: KeyManager) -> Response:
     organizations = await API_KEYS_TAB.organizations(request, user)
+    services(request).last_used.flush()  # the moments the API noted, so the list shows the latest
     with services(request).db() as db:
         keys = api_keys.keys_of(db, (org.id for org in organizations))
     return API_KEYS_TAB.page(request, user, "connect/apikeys.html", {"keys": keys})
@@ -111,5 +112,6 @@ async def revoke_key(request: Request, key_id: str, user: KeyManager) -> Respons
     with services(request).db() as db:
         key = _key_in_scope(db, key_id, organizations)
         api_keys.revoke(db, key, user)
+    services(request).api_callers.revoked(key.secret_hash)  # after the commit: the API refuses it from now on
     flash(request, f"The API key “{key.name}” was revoked.")
     return RedirectResponse(LIST, status_code=303)

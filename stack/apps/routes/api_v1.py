@@ -7,11 +7,11 @@ guessing keys; once an address is over its limit for refused calls, no key is ev
 from __future__ import annotations
 
 from fastapi import APIRouter
+from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 from starlette.responses import JSONResponse
 
-from stack.apps.models import ApiKey
-from stack.apps.services import api_keys
+from stack.apps.services.api_callers import Caller
 from stack.apps.services.container import services
 from stack.apps.web.refusals import ApiError
 
@@ -21,22 +21,24 @@ HEADER = "X-API-Key"
 
 @router.get("/whoami")
 async def whoami(request: Request) -> JSONResponse:
-    key = _caller(request)
+    caller = await _caller(request)
     return JSONResponse(
         {
-            "organization": {"id": key.organization_id, "name": key.organization_name},
-            "key": {"name": key.name, "prefix": key.prefix},
+            "organization": {"id": caller.organization_id, "name": caller.organization_name},
+            "key": {"name": caller.name, "prefix": caller.prefix},
         }
     )
 
 
 @router.get("/organisation")
 async def organisation(request: Request) -> JSONResponse:
-    key = _caller(request)
-    return JSONResponse({"name": key.organization_name, "apiKey": {"name": key.name, "prefix": key.prefix}})
+    caller = await _caller(request)
+    return JSONResponse({"name": caller.organization_name, "apiKey": {"name": caller.name, "prefix": caller.prefix}})
 
 
-def _caller(request: Request) -> ApiKey:
+async def _caller(request: Request) -> Caller:
+    """From memory when the key was seen before; else the database look-up runs in the thread pool, never on the
+    event loop. "Last used" is noted in memory and written by a thread of its own."""
     limits = services(request).rate_limits
     client = request.client.host if request.client else "unknown"
     limits.api_failures.check(client)
@@ -44,12 +46,12 @@ def _caller(request: Request) -> ApiKey:
     if not secret:
         limits.api_failures.hit(client)
         raise ApiError(401, "missing_api_key", f"Send the API key in the {HEADER} header.")
-    with services(request).db() as db:
-        key = api_keys.authenticate(db, secret)
-        if key is None:
-            limits.api_failures.hit(client)
-            # one answer for unknown and revoked keys: a caller learns nothing about other keys
-            raise ApiError(401, "invalid_api_key", "The API key is unknown or has been revoked.")
-        db.expunge(key)  # read after the session closes
-    limits.api_key.hit(key.id)
-    return key
+    callers = services(request).api_callers
+    caller = callers.known(secret) or await run_in_threadpool(callers.look_up, secret)
+    if caller is None:
+        limits.api_failures.hit(client)
+        # one answer for unknown and revoked keys: a caller learns nothing about other keys
+        raise ApiError(401, "invalid_api_key", "The API key is unknown or has been revoked.")
+    limits.api_key.hit(caller.key_id)
+    callers.used(caller)
+    return caller

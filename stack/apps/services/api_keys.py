@@ -100,10 +100,8 @@ def revoke(db: Session, key: ApiKey, by: SignedInUser) -> None:
 
 
 def authenticate(db: Session, secret: str) -> ApiKey | None:
-    """The active key with this secret, its "last used" updated; None for unknown or revoked keys."""
+    """The active key with this secret; None for unknown or revoked keys. (The caller notes it as used.)"""
     key = db.scalar(select(ApiKey).where(ApiKey.secret_hash == hash_secret(secret)))
     if key is None or key.revoked_at is not None:
         return None
-    key.last_used_at = utcnow()
-    db.commit()
     return key

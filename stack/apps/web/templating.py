@@ -29,7 +29,7 @@ def _when(value: datetime | None) -> str:
     return value.strftime("%Y-%m-%d %H:%M UTC") if value else "Never"
 
 
-def create_environment(skin: str = DEFAULT_SKIN) -> Environment:
+def create_environment(skin: str = DEFAULT_SKIN, planted: tuple[str, ...] = ()) -> Environment:
     # HTML is escaped, the plain-text e-mail part is not
     env = Environment(
         loader=FileSystemLoader([SKINS_DIR / skin, SHARED_DIR]),
@@ -45,14 +45,15 @@ def create_environment(skin: str = DEFAULT_SKIN) -> Environment:
         return Markup(' data-testid="{}"').format(escape(name)) if with_test_ids else Markup("")
 
     env.globals["testid"] = testid
+    env.globals["planted"] = planted
     return env
 
 
-def create_templates(skin: str) -> Jinja2Templates:
+def create_templates(skin: str, planted: tuple[str, ...] = ()) -> Jinja2Templates:
     """The page templates of one skin; `render` finds them on the running app (`app.state.templates`)."""
     if skin not in SKINS or not (SKINS_DIR / skin).is_dir():
         raise ValueError(f"no templates for skin {skin!r} in {SKINS_DIR}")
-    return Jinja2Templates(env=create_environment(skin))
+    return Jinja2Templates(env=create_environment(skin, planted))
 
 
 def flash(request: Request, message: str) -> None:

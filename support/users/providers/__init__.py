@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from support.config import ConfigurationError, UatConfig
 from support.keycloak_admin import KeycloakAdmin
+from support.org_admins import AdminLease
 from support.otp_ledger import StepLedger
 from support.target import Target
 from support.users.providers.base import BrowserFactory, UserProvider
@@ -29,10 +30,12 @@ def user_provider(
     registry: UserRegistry | None = None,
     admin: KeycloakAdmin | None = None,
     ledger: StepLedger | None = None,
+    lease: AdminLease | None = None,
 ) -> UserProvider:
     """The provider `config.user_provider` names. `browser_factory` gives the session's Playwright browser
     (invite-ui only; called on first use); `ledger` records the administrator's used OTP steps (invite-ui;
-    default `shared_step_ledger(config)`). An `admin` passed in stays open when the provider closes."""
+    default `shared_step_ledger(config)`); `lease` is the organisation administrator this process signs in as
+    (invite-ui; default the first configured). An `admin` passed in stays open when the provider closes."""
     registry = registry or UserRegistry()
     if config.user_provider == KeycloakAdminProvider.name:
         config.require("keycloak_admin_username", "keycloak_admin_password", purpose="user provider 'keycloak-admin'")
@@ -50,6 +53,7 @@ def user_provider(
             admin=admin if admin is not None else _optional_admin(config),
             owns_admin=owned,
             ledger=ledger,
+            lease=lease,
         )
     if config.user_provider == PreprovisionedProvider.name:
         config.require("preprovisioned_users", purpose="user provider 'preprovisioned'")
@@ -71,6 +75,7 @@ def inviter(
     provider: UserProvider | None = None,
     registry: UserRegistry | None = None,
     ledger: StepLedger | None = None,
+    lease: AdminLease | None = None,
 ) -> InviteUiProvider:
     """Who invites in scenarios: always the organisation administrator through FAMHP Connect. Reuses
     `provider` when it is one already, else shares its registry and admin client so one cleanup
@@ -85,4 +90,5 @@ def inviter(
         admin=shared_admin if shared_admin is not None else _optional_admin(config),
         owns_admin=shared_admin is None,
         ledger=ledger,
+        lease=lease,
     )

@@ -26,6 +26,11 @@ class NoMatchingAccount(UserProviderError):
     """No pre-provisioned account has the roles and organisations a scenario asks for."""
 
 
+class AccountTemporarilyLocked(UserProviderError):
+    """Keycloak's brute-force detection holds the account for a while: an environment problem, not the product's;
+    the message names the wait."""
+
+
 class InvitationRefused(UserProviderError):
     """FAMHP Connect did not accept the invitation; `problems` holds what the form said."""
 

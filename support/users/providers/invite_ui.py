@@ -5,25 +5,29 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable, Sequence
+from contextlib import AbstractContextManager, nullcontext
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING
 
 from playwright.sync_api import Error as PlaywrightError
 
 from pages.famhp_connect import ConnectTabs, InviteUserForm, UsersPage
-from pages.keycloak import KeycloakPage, KeycloakScreens, OtpPage
+from pages.keycloak import KeycloakPage, KeycloakScreens, LoginPage, OtpPage
 from support.authenticator import VirtualAuthenticator
 from support.config import UatConfig
-from support.keycloak_admin import KeycloakAdmin, UserAccount
+from support.config.model import OrgAdmin
+from support.keycloak_admin import KeycloakAdmin, KeycloakAdminError, UserAccount
 from support.mail import Inbox, open_inbox
 from support.mail.extract import initial_password, invitation_link
+from support.org_admins import AdminLease
 from support.otp_ledger import StepLedger, shared_step_ledger
-from support.secrets import Secret
 from support.target import Target
 from support.tasks.first_sign_in import FirstSignIn
 from support.tasks.invitation_link import follow_invitation_link
+from support.tasks.sign_in import SIGN_IN_OVER_HTTP, sign_in_over_http
 from support.users.model import INVITED_BY_UI, Invitation, TestUser, names_for
 from support.users.providers.base import (
+    AccountTemporarilyLocked,
     BrowserFactory,
     InvitationRefused,
     UserProvider,
@@ -57,28 +61,34 @@ class InviteUiProvider(UserProvider):
         owns_admin: bool = False,
         ledger: StepLedger | None = None,
         inbox_factory: Callable[[UatConfig], Inbox] = open_inbox,
+        lease: AdminLease | None = None,
     ) -> None:
         super().__init__(registry)
-        config.require(
-            "org_admin_email", "org_admin_password", "org_admin_totp_secret",
-            purpose="inviting users through FAMHP Connect (user provider 'invite-ui')",
-        )  # fmt: skip
+        if lease is None and not config.org_admin_pool:
+            config.require(
+                "org_admin_email", "org_admin_password", "org_admin_totp_secret",
+                purpose="inviting users through FAMHP Connect (user provider 'invite-ui'; or UAT_ORG_ADMINS)",
+            )  # fmt: skip
+        # the administrator this process signs in as (its own when each shard or worker leased one)
+        self._org_admin: OrgAdmin = lease.admin if lease is not None else config.org_admin_pool[0]
+        self._lease = lease
         self._config = config
         self._browser_factory = browser_factory
         self.admin = admin
         self._owns_admin = owns_admin
         self._inbox_factory = inbox_factory
-        self._admin_email: str = config.org_admin_email or ""
+        self._admin_email: str = self._org_admin.email
         self._timeout_ms = float(config.ui_timeout_ms)
         # the administrator's phone; its ledger is shared with every worker that signs in as them
         self._authenticator = VirtualAuthenticator(
             look_around=config.otp_look_around, ledger=ledger or shared_step_ledger(config)
         )
         self._authenticator.enrol_from_manual_key(
-            config.org_admin_totp_secret or Secret(""), config.authenticator_issuer, self._admin_email
+            self._org_admin.totp_secret, config.authenticator_issuer, self._admin_email
         )
         self._context: BrowserContext | None = None
         self._page: Page | None = None
+        self._signed_in_once = False  # per browser context
 
     @property
     def can_delete(self) -> bool:
@@ -189,18 +199,32 @@ class InviteUiProvider(UserProvider):
             self._context = browser.new_context()
             self._context.set_default_timeout(self._timeout_ms)
             self._page = self._context.new_page()
+            self._signed_in_once = False
         return self._page
 
     def users_page(self) -> UsersPage:
         """FAMHP Connect's "Users" tab in the administrator's browser, signing in first when needed."""
         page = self._admin_page()
         users, tabs = UsersPage(page), ConnectTabs(page)
-        tabs.open(self._config.famhp_connect_url)
         screens = KeycloakScreens(page, self._timeout_ms)
+        if not self._signed_in_once and self._config.setup_sign_in == SIGN_IN_OVER_HTTP:
+            # the administrator's sign-in is set-up, never what a scenario is about: over HTTP when the forms allow
+            with self._sign_in_turn():
+                sign_in_over_http(
+                    screens,
+                    self._authenticator,
+                    self._admin_email,
+                    self._org_admin.password,
+                    self._config.famhp_connect_url,
+                )
+        else:
+            tabs.open(self._config.famhp_connect_url)
+        self._signed_in_once = True
         if screens.current() is not None:
             # no session yet, or it expired: Keycloak asks the administrator to sign in
             self._sign_in(screens)
-        tabs.open_users()
+        if not users.invite_button.is_visible():  # FAMHP Connect may open on the Users tab already
+            tabs.open_users()
         try:
             users.invite_button.wait_for(timeout=self._timeout_ms)
         except PlaywrightError:
@@ -211,10 +235,20 @@ class InviteUiProvider(UserProvider):
             ) from None
         return users
 
+    def _sign_in_turn(self) -> AbstractContextManager[object]:
+        """A shared administrator's sign-ins on this machine keep apart (brute-force detection locks an account
+        signed in twice within a second)."""
+        return nullcontext() if self._lease is None else self._lease.sign_in_turn()
+
     def _sign_in(self, screens: KeycloakScreens) -> None:
-        password = self._config.org_admin_password or Secret("")
-        screens.sign_in(self._admin_email, password)
-        screen: KeycloakPage | None = screens.wait_for(OtpPage)
+        with self._sign_in_turn():
+            self._sign_in_now(screens)
+
+    def _sign_in_now(self, screens: KeycloakScreens) -> None:
+        screens.sign_in(self._admin_email, self._org_admin.password)
+        screen: KeycloakPage | None = screens.wait_for_one_of(OtpPage, LoginPage)
+        if isinstance(screen, LoginPage):
+            raise self._refused_sign_in(screens)
         for attempt in (1, 2):
             assert isinstance(screen, OtpPage)
             screen.enter_code(self._authenticator.code_for(self._admin_email))
@@ -229,12 +263,41 @@ class InviteUiProvider(UserProvider):
                 f"Keycloak refused two one-time codes for {self._admin_email} at {screens.page.url}; "
                 "check UAT_ORG_ADMIN_TOTP_SECRET and the clock"
             )
+        if isinstance(screen, LoginPage):
+            raise self._refused_sign_in(screens)
         if screen is not None:
             raise UserProviderError(
                 f"after signing in, {self._admin_email} stays on Keycloak page '{screen.PAGE_ID}' at "
                 f"{screens.page.url}; the administrator account must be fully onboarded"
             )
         log.info("%s signed in to FAMHP Connect", self._admin_email)
+
+    def _refused_sign_in(self, screens: KeycloakScreens) -> Exception:
+        """Keycloak sent the administrator back to the sign-in form. It says the same for a wrong password and
+        for an account brute-force detection has locked, so ask the admin API which it is, when it is at hand."""
+        lockout = None
+        if self.admin is not None:
+            try:
+                account = self.admin.find_user(self._admin_email)
+                lockout = self.admin.lockout_of(account.id) if account is not None else None
+            except KeycloakAdminError as exc:
+                log.info("could not ask Keycloak about a lockout of %s: %s", self._admin_email, exc)
+        if lockout is not None and lockout.locked:
+            return AccountTemporarilyLocked(
+                f"{lockout.describe(self._admin_email)}. Another process signed in as the same organisation "
+                "administrator at the same moment: give each shard and worker its own (UAT_ORG_ADMINS). "
+                f"Sign-in refused at {screens.page.url}"
+            )
+        if lockout is not None:
+            return UserProviderError(
+                f"Keycloak refused the password of {self._admin_email} at {screens.page.url} and the account is not "
+                "locked: check UAT_ORG_ADMIN_PASSWORD (or the administrator's password in UAT_ORG_ADMINS)"
+            )
+        return UserProviderError(
+            f"Keycloak sent {self._admin_email} back to the sign-in form at {screens.page.url}: a wrong password, or "
+            "an account brute-force detection has temporarily locked (Keycloak shows the same message for both; "
+            "configure Keycloak admin credentials to tell them apart)"
+        )
 
     # -- users onboarded through the browser --------------------------------------------------------
 
