@@ -6,7 +6,7 @@ BIN     := $(VENV)/bin
 STAMP   := $(VENV)/.installed-$(shell sha1sum pyproject.toml | cut -c1-12)
 
 .DEFAULT_GOAL := help
-.PHONY: help install browser uat test stack-up stack-down report lint clean
+.PHONY: help install browser uat test faults stack-up stack-down report lint clean
 
 help:  ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-11s %s\n", $$1, $$2}'
@@ -40,6 +40,9 @@ uat: install  ## the main job: stack (unless a deployment is configured) + whole
 
 test: install  ## the tests: unit, stack, Gherkin suite on Mailpit (app features on both skins) and IMAP
 	bash scripts/test.sh
+
+faults: install  ## fault-injection tests: mail server, Keycloak restart, HTTP 500, slow network, kill, Ctrl-C, full disk
+	$(BIN)/python -m pytest tests/faults -q
 
 report: install  ## build the Allure report from reports/allure-results
 	$(BIN)/uat report

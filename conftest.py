@@ -27,6 +27,9 @@ pytest_plugins = [
     "fixtures.evidence",
     "fixtures.masking",
     "fixtures.reporting",
+    "fixtures.verdicts",
+    "fixtures.leftovers",
+    "fixtures.interruptions",
     "steps.invitation",
     "steps.onboarding",
     "steps.sign_in",
@@ -67,5 +70,7 @@ def browser_context_args(browser_context_args: dict) -> dict:
 @pytest.fixture
 def context(context: BrowserContext, request: pytest.FixtureRequest) -> Iterator[BrowserContext]:
     from fixtures.evidence import traced_context
+    from fixtures.verdicts import watch_network
 
+    watch_network(context, request)
     yield from traced_context(context, request)

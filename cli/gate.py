@@ -20,6 +20,7 @@ from cli.results import (  # Attempt: part of the gate's vocabulary for its call
     Attempt,
     JunitFailure,
     Scenario,
+    junit_of,
     load_junit_failures,
     load_merged,
     load_scenarios,
@@ -33,6 +34,7 @@ from support.leaks import scan as artifact_scan
 from support.leaks.detectors import DetectorError, detectors, mask_shapes
 from support.paths import ALLURE_CONFIG, JUNIT, PYPROJECT, RESULTS, SUMMARY
 from support.reporting.run_secrets import run_secrets_dir
+from support.reporting.run_state import incomplete_results, read_run_state
 
 __all__ = ["Attempt", "GateSettings", "Scenario", "judge", "load_category_rules", "load_settings", "main"]
 
@@ -125,8 +127,10 @@ def judge(
     today: date,
     scan: artifact_scan.ScanOutcome | None = None,
     accessibility: AccessibilityRecord | None = None,
+    incomplete: list[str] | None = None,
 ) -> Verdict:
     verdict = Verdict(scenarios)
+    verdict.reasons += incomplete or []  # a run killed, interrupted or out of disk is never a pass
     for scenario in scenarios:
         quarantine = scenario.quarantine
         if quarantine and quarantine.expired(today):
@@ -307,7 +311,8 @@ def main(argv: list[str] | None = None, environ: Mapping[str, str] | None = None
             return 2
     else:
         has_results = args.results.is_dir() and any(args.results.glob("*-result.json"))
-        if not has_results and not args.junit.exists():
+        # a run killed before its first result still left its marker: judged (and refused), not "nothing ran"
+        if not has_results and not args.junit.exists() and read_run_state(args.results) is None:
             print(f"uat gate: no results in {args.results} and no {args.junit}: nothing ran, nothing to release")
             return 2
         scenarios = load_scenarios(args.results) if args.results.is_dir() else []
@@ -321,7 +326,14 @@ def main(argv: list[str] | None = None, environ: Mapping[str, str] | None = None
         artifact_scan.record_verdict(scan, args.clean_marker)
     gate_settings = GateSettings(min_scenarios=args.min_scenarios, allow_flaky=args.allow_flaky)
     accessibility = _accessibility_of([results_of(folder) for folder in args.merge or [args.results]])
-    verdict = judge(scenarios, junit_failures, gate_settings, args.today or date.today(), scan, accessibility)
+    incomplete = [
+        problem
+        for folder in args.merge or [args.results]
+        for problem in incomplete_results(results_of(folder), junit_of(folder) if args.merge else args.junit)
+    ]
+    verdict = judge(
+        scenarios, junit_failures, gate_settings, args.today or date.today(), scan, accessibility, incomplete
+    )
     verdict.reasons += merge_problems
     summary = render_summary(verdict, load_category_rules(ALLURE_CONFIG), mask=_masker(known, environ))
     args.summary.parent.mkdir(parents=True, exist_ok=True)

@@ -14,6 +14,8 @@ uat — FAMHP IAM External Portal UAT suite
                [--skin reference|cards] [--fresh]
                              start the bundled reference stack (Keycloak, Mailpit/GreenMail, portal apps)
   uat stack down|status [--json]|logs [service]|theme [NAME]|skin [NAME]
+  uat stack stop|start SERVICE | fault [fail METHOD PATH [--status N] | clear]
+                             an outage or a server error on purpose (fault-injection tests)
   uat stack env [--with-secrets]
                              the running stack as `export UAT_...` lines: run any profile against it
   uat browsers up|down|status [--json]
@@ -32,6 +34,8 @@ uat — FAMHP IAM External Portal UAT suite
                              otpauth:// URI appears in reports/, test-results/ or .stack/logs/
   uat guide [--locale en|nl|all] [--run] [--diff OLD]
                              the user guide, HTML and PDF per language, built from a green run's screenshots
+  uat cleanup [--older-than DURATION] [--list]
+                             remove the users, API keys and mails that killed runs left on the target
   uat doctor                 check the configuration and that every target URL, the mailbox and the realm answer
 
 Configuration: UAT_* environment variables > .env > environments/<UAT_PROFILE>.toml (default: local,
@@ -77,6 +81,10 @@ def main(argv: list[str] | None = None) -> int:
         from cli.guide import main as guide_main
 
         return guide_main(rest)
+    if command == "cleanup":
+        from cli.cleanup import main as cleanup_main
+
+        return cleanup_main(rest)
     if command == "doctor":
         from cli.doctor import main as doctor_main
 

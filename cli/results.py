@@ -110,7 +110,10 @@ class Scenario:
 def load_scenarios(results_dir: Path) -> list[Scenario]:
     grouped: dict[str, list[Attempt]] = {}
     for path in sorted(results_dir.glob("*-result.json")):
-        attempt = Attempt.from_result(json.loads(path.read_text(encoding="utf-8")))
+        try:
+            attempt = Attempt.from_result(json.loads(path.read_text(encoding="utf-8")))
+        except (OSError, ValueError):
+            continue  # half-written: `incomplete_results` names it, and the gate fails on it
         grouped.setdefault(attempt.history_id, []).append(attempt)
     return [Scenario(sorted(attempts, key=lambda a: (a.start, a.stop))) for attempts in grouped.values()]
 
@@ -136,6 +139,11 @@ def _shard_folder(folder: Path) -> Path:
     return folder if (folder / "allure-results").is_dir() else folder.parent
 
 
+def junit_of(folder: Path) -> Path:
+    """The JUnit XML of a shard's folder."""
+    return _shard_folder(folder) / "junit.xml"
+
+
 def load_merged(folders: list[Path]) -> MergedShards:
     problems: list[str] = []
     merged: dict[str, list[Scenario]] = {}
@@ -145,7 +153,7 @@ def load_merged(folders: list[Path]) -> MergedShards:
         shard = _shard_folder(folder)
         for scenario in load_scenarios(results_of(folder)):
             merged.setdefault(scenario.final.history_id, []).append(scenario)
-        failures += load_junit_failures(shard / "junit.xml")
+        failures += load_junit_failures(junit_of(folder))
         if (shard / SHARD_FILE).is_file():
             records.append(json.loads((shard / SHARD_FILE).read_text(encoding="utf-8")))
         else:
@@ -186,10 +194,12 @@ class JunitFailure:
 def load_junit_failures(junit_xml: Path) -> list[JunitFailure]:
     """Test cases whose last attempt failed or errored, as pytest's JUnit XML tells it. It also sees what Allure
     cannot: collection errors and fixture set-up failures before a scenario starts."""
-    if not junit_xml.exists():
-        return []
+    try:
+        cases = list(ElementTree.parse(junit_xml).iter("testcase"))
+    except (OSError, ElementTree.ParseError):
+        return []  # missing, or half-written: `incomplete_results` names it
     last: dict[str, ElementTree.Element] = {}
-    for case in ElementTree.parse(junit_xml).iter("testcase"):
+    for case in cases:
         last[f"{case.get('classname', '')}::{case.get('name', '')}"] = case  # a retry is a later entry
     failures = []
     for test, case in last.items():

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 import shutil
+import signal
 import subprocess
 import sys
 from dataclasses import dataclass
@@ -116,4 +117,27 @@ def main(args: list[str]) -> int:
         return 2
     if run.fresh_results is not None:
         shutil.rmtree(run.fresh_results, ignore_errors=True)  # the report and the gate judge this run, not older ones
-    return subprocess.call([sys.executable, "-m", "pytest", *run.arguments], cwd=PROJECT_ROOT)
+    return run_suite([sys.executable, "-m", "pytest", *run.arguments])
+
+
+PYTEST_INTERRUPTED = 2
+EXIT_INTERRUPTED = 128 + signal.SIGINT  # what a shell reports for a command stopped by Ctrl-C
+
+
+def run_suite(cmd: list[str]) -> int:
+    """pytest as a child that cleans up after itself when stopped: Ctrl-C reaches it from the terminal (this process
+    only waits, instead of killing it as subprocess.call would), SIGTERM is passed on. An interrupted run exits 130."""
+    child = subprocess.Popen(cmd, cwd=PROJECT_ROOT)
+    previous = {
+        signal.SIGINT: signal.signal(signal.SIGINT, lambda *_: None),  # the child has it too: let it finish
+        signal.SIGTERM: signal.signal(signal.SIGTERM, lambda number, _: child.send_signal(number)),
+    }
+    try:
+        code = child.wait()
+    finally:
+        for number, handler in previous.items():
+            signal.signal(number, handler)
+    if code == PYTEST_INTERRUPTED:
+        print("uat run: the run was interrupted; its clean-up ran (see above), the report says so", file=sys.stderr)
+        return EXIT_INTERRUPTED
+    return code

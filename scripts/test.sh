@@ -64,6 +64,8 @@ phase "stack tests (Mailpit)" $BIN/python -m pytest tests/stack -q
 if compgen -G "features/**/*.feature" >/dev/null || compgen -G "features/*.feature" >/dev/null; then
   phase "Gherkin suite (Mailpit)" env UAT_MAIL_BACKEND=mailpit $BIN/uat run -q
   phase "release gate and artifact scan (Mailpit)" $BIN/uat gate
+  # each fault test runs a few scenarios with one part of the stack failing, and leaves the stack as it found it
+  phase "fault injection: environment verdicts, nothing left behind (make faults)" $BIN/python -m pytest tests/faults -q
   # the same app-facing scenarios on other markup: the page objects locate as a user does, not by one skin's shape
   phase "apps switched to the cards skin" $BIN/uat stack skin cards
   phase "app-facing features on the cards skin (Mailpit)" \

@@ -13,6 +13,9 @@ from stack.apps.skins import DEFAULT_SKIN, SKIN_VARIABLE, SKINS
 from stack.errors import StackError
 from stack.login_themes import DEFAULT_LOGIN_THEME, PLANTED_DEFECTS, known_login_themes
 from stack.manager import DEFAULT_START_TIMEOUT_S, ReferenceStack
+from stack.outages import COMMANDS as OUTAGE_COMMANDS
+from stack.outages import add_commands as add_outage_commands
+from stack.outages import handle as handle_outage
 from stack.settings import MAIL_BACKENDS, PROFILES
 
 
@@ -24,7 +27,9 @@ def build_parser(prog: str = "uat stack") -> argparse.ArgumentParser:
         "databases live in .stack/ of this checkout. The realm seeds FAMHP_UAT_SEED_ADMINS organisation "
         "administrators (default 4), one per shard or worker; `status --json` lists them as seed_users.",
     )
-    sub = parser.add_subparsers(dest="command", required=True, metavar="{up,down,status,logs,theme,skin}")
+    sub = parser.add_subparsers(
+        dest="command", required=True, metavar="{up,down,status,logs,theme,skin,stop,start,fault}"
+    )
     up = sub.add_parser("up", help="start every service and return when all are healthy (idempotent)")
     up.add_argument(
         "--mail",
@@ -94,6 +99,7 @@ def build_parser(prog: str = "uat stack") -> argparse.ArgumentParser:
         "apps' data stay. Without NAME: print the current skin and the known ones.",
     )
     skin.add_argument("name", nargs="?", metavar="NAME", help=", ".join(SKINS))
+    add_outage_commands(sub)
     logs = sub.add_parser("logs", help="print the end of a service's log")
     logs.add_argument("service", nargs="?", help="keycloak, mailpit, greenmail or apps (default: all)")
     logs.add_argument("-n", "--lines", type=int, default=40)
@@ -180,6 +186,8 @@ def main(argv: list[str] | None = None, prog: str = "uat stack") -> int:
             _switch(stack, "login theme", "login_theme", known_login_themes(), stack.set_login_theme, args.name)
         elif args.command == "skin":
             _switch(stack, "apps skin", "apps_skin", tuple(SKINS), stack.set_skin, args.name)
+        elif args.command in OUTAGE_COMMANDS:
+            handle_outage(stack, args)
         elif args.command == "logs":
             services = [args.service] if args.service else ["keycloak", "mailpit", "greenmail", "apps"]
             for name in services:

@@ -72,6 +72,7 @@ class ReferenceStack:
         self.dir = state_dir()
         self.ports = Ports.from_environment()
         self.state_file = self.dir / "state.json"
+        self.faults_file = self.dir / "apps" / "faults.json"  # the apps' fault switch (`uat stack fault`)
 
     # ---- state -------------------------------------------------------------------------------
     def _state(self) -> dict | None:
@@ -248,6 +249,7 @@ class ReferenceStack:
             "FAMHP_DATABASE_URL": f"sqlite:///{apps_dir / 'apps.db'}",
             "FAMHP_SESSION_SECRET": creds.session_secret,
             "FAMHP_INVITATION_TTL_HOURS": os.environ.get("FAMHP_INVITATION_TTL_HOURS", "72"),
+            "FAMHP_FAULTS_FILE": str(self.faults_file),
         }
 
     def _launch(self, service: Service) -> Launched:
@@ -571,6 +573,40 @@ class ReferenceStack:
         )
         wait_until_healthy([service.health], {"apps": launched}, timeout_s, self.log)
         return str(before)
+
+    def stop_service(self, name: str) -> None:
+        """Stop one service of the running stack (a fault test's outage); `start_service` brings it back."""
+        state = self._state()
+        launched = next((p for p in self._launched(state) if p.name == name), None)
+        if state is None or launched is None:
+            known = ", ".join(p.name for p in self._launched(state)) or "none (the stack is not running)"
+            raise StackError(f"the stack has no service {name!r}; it has: {known}")
+        stop(launched)
+        self.log(f"{name} stopped")
+
+    def start_service(self, name: str, timeout_s: float = 240) -> float:
+        """Start one stopped service again as `up` started it (same options, data kept); returns the seconds it
+        took to be healthy. Nothing happens to a service that is running."""
+        state = self._state()
+        if state is None:
+            raise StackError("the stack is not running; start it with `uat stack up`")
+        running = {p.name: p for p in self._launched(state) if is_ours(p)}
+        if name in running:
+            return 0.0
+        services = self._services(
+            state["mail_backend"], state["profile"], False, self.credentials(), state.get("login_theme") or
+            DEFAULT_LOGIN_THEME, tuple(state.get("planted", ())), state.get("apps_skin") or DEFAULT_SKIN,
+        )  # fmt: skip
+        service = next((s for s in services if s.name == name), None)
+        if service is None:
+            raise StackError(f"the stack has no service {name!r}; it has: {', '.join(s.name for s in services)}")
+        service.prepare()
+        launched = self._launch(service)
+        processes = [launched.to_json() if item["name"] == name else item for item in state["processes"]]
+        save_json(self.state_file, {**state, "processes": processes})
+        started = time.monotonic()
+        wait_until_healthy([service.health], {name: launched}, timeout_s, self.log)
+        return time.monotonic() - started
 
     def log_path(self, service: str) -> Path:
         path = self.dir / "logs" / f"{service}.log"

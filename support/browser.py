@@ -41,7 +41,8 @@ def chromium_executable(configured: str | None = None) -> str | None:
 
 def launch_args(configured_executable: str | None = None) -> dict[str, Any]:
     executable = chromium_executable(configured_executable)
-    args: dict[str, Any] = {"args": CHROMIUM_ARGS}
+    # Ctrl-C and SIGTERM reach the browser too: it must outlive them, because the run's clean-up still uses it
+    args: dict[str, Any] = {"args": CHROMIUM_ARGS, "handle_sigint": False, "handle_sigterm": False}
     if executable:
         args["executable_path"] = executable
     return args

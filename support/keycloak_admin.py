@@ -207,6 +207,17 @@ class KeycloakAdmin(ClosedOnExit):
         matches = [raw for raw in found if str(raw.get("email", "")).lower() == email.lower()]
         return UserAccount.from_representation(matches[0]) if matches else None
 
+    def users_matching(self, text: str, page_size: int = 500) -> list[UserAccount]:
+        """Every user whose username, e-mail or name contains `text` (Keycloak's search), page by page."""
+        found: list[UserAccount] = []
+        while True:
+            # Keycloak searches by prefix unless told otherwise: *text* is "contains"
+            params: dict[str, str | int] = {"search": f"*{text}*", "first": len(found), "max": page_size}
+            page = self._call("GET", "/users", params=params).json()
+            found += [UserAccount.from_representation(raw) for raw in page]
+            if len(page) < page_size:
+                return found
+
     def user(self, user_id: str) -> UserAccount | None:
         """The user with this id, or None when there is none (404)."""
         answer = self._call("GET", f"/users/{quote(user_id)}", allow=(404,))

@@ -53,6 +53,7 @@ class Settings:
     api_key_limit: tuple[int, int] = (120, 60)
     api_failure_limit: tuple[int, int] = (20, 10)
     planted: tuple[str, ...] = ()
+    faults_file: str = ""  # the fault switch (`uat stack fault`); empty: no switch
 
     @property
     def issuer(self) -> str:
@@ -216,4 +217,5 @@ def load_settings(environ: Mapping[str, str] | None = None) -> Settings:
         api_key_limit=_as_rate(values["FAMHP_LIMIT_API_KEY"]),
         api_failure_limit=_as_rate(values["FAMHP_LIMIT_API_FAILURES"]),
         planted=_planted_names(values[PLANTED_VARIABLE]),
+        faults_file=env.get("FAMHP_FAULTS_FILE", "").strip(),
     )

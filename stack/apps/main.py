@@ -46,6 +46,7 @@ from stack.apps.services.tokens import TokenVerifier
 from stack.apps.web.access_log import install_access_log_filter
 from stack.apps.web.auth import LoginRequired
 from stack.apps.web.error_responses import install_error_handlers
+from stack.apps.web.fault_switch import FaultSwitch
 from stack.apps.web.security_headers import SecurityHeaders
 from stack.apps.web.templating import create_environment, create_templates
 
@@ -148,4 +149,5 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     areas = [CookieArea(application.key, application.path, application.cookie) for application in APPLICATIONS]
     app.add_middleware(SessionMiddleware, store=session_store, areas=areas, secure=settings.secure_cookies)
     app.add_middleware(SecurityHeaders, keycloak_url=settings.keycloak_url, https=settings.secure_cookies)
+    app.add_middleware(FaultSwitch, switch_file=settings.faults_file)  # outermost: before sessions and routes
     return app

@@ -86,12 +86,24 @@ def _known_values(raw: Mapping[str, Any]) -> dict[str, Any]:
     }
 
 
+# UAT_* variables of the run rather than of its target, read where they are used (the run's id, the ledgers'
+# folder, the room the results need, retries, the gate, evidence): known, so no warning names them
+RUN_VARIABLES = frozenset(
+    {
+        "UAT_RUN_ID", "UAT_RUNS_DIR", "UAT_MIN_FREE_MB", "UAT_RERUNS", "UAT_RUN_SECRETS_DIR", "UAT_GATE_ALLOW_FLAKY",
+        "UAT_GATE_MIN_SCENARIOS", "UAT_GIT_COMMIT", "UAT_STEP_SCREENSHOTS", "UAT_TRACE", "UAT_USER_GUIDE_URL",
+    }
+)  # fmt: skip
+
+
 def _unknown_prefixed(keys: Sequence[str]) -> list[str]:
     prefix = ENV_PREFIX.lower()
     return sorted(
         key.upper()
         for key in keys
-        if key.lower().startswith(prefix) and key.lower()[len(prefix) :] not in SETTING_NAMES
+        if key.lower().startswith(prefix)
+        and key.lower()[len(prefix) :] not in SETTING_NAMES
+        and key.upper() not in RUN_VARIABLES
     )
 
 

@@ -8,6 +8,7 @@ from dataclasses import dataclass, field, fields
 from pathlib import Path
 from typing import Literal
 
+from support import run_ledger
 from support.mail.addresses import unique_address
 from support.secrets import MASK, Secret
 
@@ -122,6 +123,8 @@ class UatConfig:
     api_identity_key: str | None  # likewise for the key's name; unset when the API does not show it
     # how long FAMHP Connect may still serve an account after it was disabled, or a role taken away, in Keycloak
     access_revocation_bound_s: float | None = None
+    # after an environment fault, how long the next scenario waits for the target to be healthy again
+    recovery_timeout_s: float = 180.0
     origins: Mapping[str, str] = field(default_factory=dict, repr=False, compare=False)
     explicit: frozenset[str] = field(default=frozenset(), repr=False, compare=False)
     # settings a profile gives only as a reminder ("<set UAT_X>"): unset, and said so by `uat doctor`
@@ -159,10 +162,13 @@ class UatConfig:
             raise ConfigurationError(missing, profile=self.profile)
 
     def new_address(self, tag: str) -> str:
-        """A fresh e-mail address for one scenario's user, from UAT_MAIL_ADDRESS_TEMPLATE."""
+        """A fresh e-mail address for one scenario's user, from UAT_MAIL_ADDRESS_TEMPLATE, carrying the run's id and
+        written in the run's ledger before any user or mail can have it."""
         self.require("mail_address_template", purpose="a scenario that makes a user")
         assert self.mail_address_template is not None
-        return unique_address(self.mail_address_template, tag)
+        address = unique_address(self.mail_address_template, tag, marker=run_ledger.current_run_id())
+        run_ledger.record(run_ledger.ADDRESS, address=address)
+        return address
 
     def describe(self) -> str:
         """One line per setting, secrets masked, with the value's origin."""

@@ -305,6 +305,7 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("mail_address_template", _address_template),
     Setting("mail_timeout_s", _positive_seconds, 30.0),
     Setting("ui_timeout_ms", _integer(100, 600_000), 15_000),
+    Setting("recovery_timeout_s", _positive_seconds, 180.0),
     Setting("otp_look_around", _integer(0, 10), 1),
     Setting("setup_sign_in", _choice(SETUP_SIGN_INS), "http"),
     Setting("browser_executable", _absolute_path),

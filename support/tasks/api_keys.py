@@ -15,6 +15,7 @@ from playwright.sync_api import Page, expect
 from pages.famhp_connect import ApiKeySecretPanel, ApiKeysPage, ConnectTabs, CreateApiKeyForm
 from pages.keycloak import KeycloakScreens
 from pages.portal import PortalDashboard
+from support import run_ledger
 from support.actor import Actor
 from support.api_client import ConnectApi
 from support.secrets import Secret, mask_text
@@ -22,7 +23,7 @@ from support.target import FAMHP_CONNECT
 
 log = logging.getLogger(__name__)
 
-NAME_SUFFIX_LENGTH = 6
+NAME_SUFFIX_LENGTH = 4
 # the names the Gherkin's refused-name problems stand for; "already used" is the scenario's existing key's name
 NAMES_THAT_ARE = {
     "empty": "",
@@ -65,7 +66,8 @@ class ScenarioApiKeys:
     api_keys_tab_address: str
     manager: Actor
     sign_in_again: Callable[[Page], None]  # when FAMHP Connect asks the creator to sign in before the clean-up
-    suffix: str = field(default_factory=lambda: _random_suffix(NAME_SUFFIX_LENGTH))
+    # the run's id (a sweep finds the keys of a killed run by it) and a few random characters for this scenario
+    suffix: str = field(default_factory=lambda: f"{run_ledger.current_run_id()}-{_random_suffix(NAME_SUFFIX_LENGTH)}")
     created: list[CreatedApiKey] = field(default_factory=list)
 
     def __repr__(self) -> str:
@@ -83,6 +85,7 @@ class ScenarioApiKeys:
             spoken_name, typed_name if typed_name is not None else self.name_for(spoken_name), organisation
         )
         self.created.append(key)
+        run_ledger.record(run_ledger.API_KEY, name=key.name, organisation=organisation, creator=self.manager.email)
         return key
 
     def key(self, spoken_name: str, organisation: str | None = None) -> CreatedApiKey:
@@ -156,6 +159,8 @@ class ScenarioApiKeys:
                 )
         if problems:
             raise ApiKeysLeftBehind("API keys left behind after the scenario: " + "; ".join(problems))
+        for key in self.created:
+            run_ledger.record(run_ledger.API_KEY_REVOKED, name=key.name, organisation=key.organisation)
 
     def _revoke_in_famhp_connect(self) -> int:
         page = self.page if not self.page.is_closed() else self.page.context.new_page()

@@ -9,6 +9,8 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
+from support import run_ledger
+
 if TYPE_CHECKING:
     from support.users.model import TestUser
     from support.users.providers.base import UserProvider
@@ -50,6 +52,7 @@ class UserRegistry:
 
     def forget(self, email: str) -> None:
         """Drop an entry (the user was removed by the scenario itself)."""
+        run_ledger.record(run_ledger.USER_REMOVED, address=email.lower())
         with self._lock:
             self._created = [entry for entry in self._created if entry.email.lower() != email.lower()]
 
@@ -72,6 +75,7 @@ class UserRegistry:
                 report.failed.append(f"{entry.email}: {exc}")
             else:
                 report.removed.append(entry.email)
+                run_ledger.record(run_ledger.USER_REMOVED, address=entry.email.lower())
         if report.removed:
             log.info("removed %d test user(s): %s", len(report.removed), ", ".join(report.removed))
         for line in report.left_behind:

@@ -417,7 +417,8 @@ def test_create_onboarded_imports_a_ready_user_and_joins_the_organisations(
     provider = KeycloakAdminProvider(make_config(), admin_on(fake))
     user = provider.create_onboarded(["IAM_API_KEY_MANAGER"], ["Acme Pharma NV", "Belgian Vet Supplies BV"], tag="Keys")
     imported = fake.users[user.user_id or ""]
-    assert re.fullmatch(r"uat\+keys-[a-z0-9]{8}@famhp-uat\.test", user.email)
+    # the run's id inside, so that a sweep finds the user of a killed run
+    assert re.fullmatch(r"uat\+keys-uat-[0-9a-z]{6}-[0-9a-z]{4}-[a-z0-9]{8}@famhp-uat\.test", user.email)
     assert imported["username"] == imported["email"] == user.email and imported["emailVerified"]
     assert imported["requiredActions"] == [] and imported["attributes"]["terms_and_conditions"][0].isdigit()
     assert imported["clientRoles"] == {"famhp-connect": ["IAM_API_KEY_MANAGER"]}
