@@ -15,6 +15,7 @@ import sys
 import time
 import uuid
 from collections.abc import Callable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from html.parser import HTMLParser
 from pathlib import Path
@@ -341,6 +342,20 @@ def open_signed_in(
 def access_token(stack_info: dict, client_id: str, user: StackUser, codes: CodeSource) -> str:
     """A real access token for ``user`` from the authorization-code flow with PKCE of ``client_id``."""
     return str(token_response(stack_info, client_id, user, codes)["access_token"])
+
+
+@contextmanager
+def invitations_api(stack_info: dict, user: StackUser, codes: CodeSource) -> Iterator[httpx.Client]:
+    """FAMHP Connect's invitations API as `user`, with a real access token of the famhp-connect client."""
+    token = access_token(stack_info, "famhp-connect", user, codes)
+    base = f"{stack_info['apps']['base_url']}/famhp-connect/api/invitations"
+    with httpx.Client(base_url=base, headers={"Authorization": f"Bearer {token}"}, timeout=30) as client:
+        yield client
+
+
+def invitee_address() -> str:
+    """A fresh address for someone a stack test invites."""
+    return f"invitee-{uuid.uuid4().hex[:12]}@example.test"
 
 
 def token_response(stack_info: dict, client_id: str, user: StackUser, codes: CodeSource) -> dict:

@@ -23,8 +23,9 @@ from tests.stack.conftest import OneTimeCodes
 from tests.stack.helpers import (
     AppsSession,
     UserFactory,
-    access_token,
     csrf_token,
+    invitations_api,
+    invitee_address,
     managed_users,
     page_id,
     password_accepted,
@@ -66,14 +67,8 @@ def manager(users: UserFactory):  # type: ignore[no-untyped-def]
 @pytest.fixture
 def api(stack_info: dict, manager, one_time_codes: OneTimeCodes) -> Iterator[httpx.Client]:  # type: ignore[no-untyped-def]
     """The invitations API as a user manager of Acme (IAM_USER_MANAGER only), with FAMHP Connect's access token."""
-    token = access_token(stack_info, "famhp-connect", manager, one_time_codes)
-    base = f"{stack_info['apps']['base_url']}/famhp-connect/api/invitations"
-    with httpx.Client(base_url=base, headers={"Authorization": f"Bearer {token}"}, timeout=30) as client:
+    with invitations_api(stack_info, manager, one_time_codes) as client:
         yield client
-
-
-def _invitee() -> str:
-    return f"invitee-{uuid.uuid4().hex[:12]}@example.test"
 
 
 def _body(users: UserFactory, email: str, roles: list[str], org: str = ACME) -> dict:
@@ -109,7 +104,7 @@ def _claims(jwt: str) -> dict:
 def test_withdrawing_a_used_invitation_keeps_the_account_and_its_other_memberships(
     api: httpx.Client, stack_info: dict, users: UserFactory, keycloak_admin: httpx.Client
 ) -> None:
-    email = _invitee()
+    email = invitee_address()
     invitation = _invite(api, users, email, ["IAM_USER_MANAGER"])
     (mail,) = wait_for_invitations(stack_info["mailpit"]["url"], email)
     assert use_invitation_link(mail.link).status_code == 303
@@ -127,7 +122,7 @@ def test_withdrawing_a_used_invitation_keeps_the_account_and_its_other_membershi
 
 
 def test_withdrawing_a_pending_invitation_removes_the_account_it_made(api: httpx.Client, users: UserFactory) -> None:
-    email = _invitee()
+    email = invitee_address()
     invitation = _invite(api, users, email, [])
     assert api.delete(f"/{invitation['id']}").status_code == 204
     assert users.find_id(email) is None
@@ -140,7 +135,7 @@ def test_an_inviter_grants_only_roles_they_hold(
     manager,
     one_time_codes: OneTimeCodes,  # type: ignore[no-untyped-def]
 ) -> None:
-    email = _invitee()
+    email = invitee_address()
     refused = api.post("", json=_body(users, email, ["IAM_USER_MANAGER", "VAMREG_USER"]))
     assert refused.status_code == 403, refused.text
     assert "VAMREG_USER" in refused.json()["message"]
@@ -151,7 +146,7 @@ def test_an_inviter_grants_only_roles_they_hold(
     try:
         form_page = tab.get("/famhp-connect/users/invite")
         assert re.findall(r'name="roles"[^>]*value="([^"]+)"', form_page.text) == ["IAM_USER_MANAGER"]
-        other = _invitee()
+        other = invitee_address()
         forged = tab.post(
             "/famhp-connect/users/invite",
             {
@@ -172,7 +167,7 @@ def test_an_inviter_grants_only_roles_they_hold(
 def test_the_initial_password_stops_working_when_the_invitation_expires(
     api: httpx.Client, stack_info: dict, users: UserFactory
 ) -> None:
-    email = _invitee()
+    email = invitee_address()
     invitation = _invite(api, users, email, [])
     (mail,) = wait_for_invitations(stack_info["mailpit"]["url"], email)
     assert password_accepted(stack_info, email, mail.password)
@@ -193,7 +188,7 @@ def test_the_initial_password_stops_working_when_the_invitation_expires(
 def test_opening_an_invitation_link_does_not_use_it_only_confirming_does(
     api: httpx.Client, stack_info: dict, users: UserFactory
 ) -> None:
-    email = _invitee()
+    email = invitee_address()
     invitation = _invite(api, users, email, [])
     (mail,) = wait_for_invitations(stack_info["mailpit"]["url"], email)
     for _opener in ("a mail scanner", "the person"):
@@ -216,7 +211,7 @@ def test_inviting_an_address_that_has_an_account_answers_as_for_a_new_one(
     api: httpx.Client, stack_info: dict, users: UserFactory, keycloak_admin: httpx.Client
 ) -> None:
     colleague = users.create({"vamreg": ["VAMREG_USER"]}, [BELGIAN_VET], tag="colleague")
-    new = api.post("", json=_body(users, _invitee(), ["IAM_USER_MANAGER"]))
+    new = api.post("", json=_body(users, invitee_address(), ["IAM_USER_MANAGER"]))
     existing = api.post("", json=_body(users, colleague.email, ["IAM_USER_MANAGER"]))
     users.adopt(new.json()["userId"])
 
