@@ -1,8 +1,8 @@
 @security @api-keys @negative
 Feature: Access to FAMHP Connect follows the account in Keycloak
   User guide 2.1: what a user may do follows their account and roles. An account disabled in Keycloak, or a role
-  taken away there, loses access to FAMHP Connect within the bound the deployment documents (the profile's
-  access_revocation_bound_s), not only when the session ends hours later.
+  taken away there, loses access to FAMHP Connect within the bound the deployment documents (set in its profile),
+  not only when the session ends hours later.
 
   Scenario: An account disabled in Keycloak loses access to FAMHP Connect within the documented bound
     Given an onboarded external user with the role "API key manager" in their organisation
