@@ -39,10 +39,13 @@ def chromium_executable(configured: str | None = None) -> str | None:
     )
 
 
+# Ctrl-C and SIGTERM reach a browser launched here too: it must outlive them, because the run's clean-up still uses it
+OUTLIVES_SIGNALS: dict[str, Any] = {"handle_sigint": False, "handle_sigterm": False}
+
+
 def launch_args(configured_executable: str | None = None) -> dict[str, Any]:
     executable = chromium_executable(configured_executable)
-    # Ctrl-C and SIGTERM reach the browser too: it must outlive them, because the run's clean-up still uses it
-    args: dict[str, Any] = {"args": CHROMIUM_ARGS, "handle_sigint": False, "handle_sigterm": False}
+    args: dict[str, Any] = {"args": CHROMIUM_ARGS, **OUTLIVES_SIGNALS}
     if executable:
         args["executable_path"] = executable
     return args
