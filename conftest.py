@@ -37,6 +37,7 @@ pytest_plugins = [
     "steps.vamreg",
     "steps.production",
     "steps.api_keys",
+    "steps.security",
     "steps.accessibility",
 ]
 

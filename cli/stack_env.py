@@ -5,24 +5,39 @@ production, configured by UAT_* alone."""
 from __future__ import annotations
 
 import argparse
+import json
 import shlex
 from pathlib import Path
 from typing import Any
 
 from support.config import env_name
+from support.config.model import OrgAdmin
 from support.secrets import Secret
 from support.stack_discovery import StackDiscoveryError, config_values, read_stack_status
+
+
+def _administrators(admins: tuple[OrgAdmin, ...]) -> str:
+    """UAT_ORG_ADMINS as its parser reads it: a JSON list of {email, password, totp_secret}."""
+    listed = [
+        {"email": admin.email, "password": admin.password.reveal(), "totp_secret": admin.totp_secret.reveal()}
+        for admin in admins
+    ]
+    return json.dumps(listed)
 
 
 def environment_lines(values: dict[str, Any], *, with_secrets: bool) -> list[str]:
     lines = []
     for name, value in sorted(values.items()):
-        if isinstance(value, Secret):
+        if isinstance(value, Secret) or _are_administrators(value):
             if not with_secrets:
                 continue
-            value = value.reveal()
+            value = value.reveal() if isinstance(value, Secret) else _administrators(value)
         lines.append(f"export {env_name(name)}={shlex.quote(str(value))}")
     return lines
+
+
+def _are_administrators(value: Any) -> bool:
+    return isinstance(value, tuple) and bool(value) and all(isinstance(item, OrgAdmin) for item in value)
 
 
 def main(argv: list[str] | None = None) -> int:

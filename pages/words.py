@@ -30,6 +30,12 @@ class Term:
         either = "|".join(re.escape(" ".join(wording.split())).replace("\\ ", " ") for wording in self.wordings)
         return re.compile(rf"^\s*(?:{either})\s*$", re.IGNORECASE)
 
+    @cached_property
+    def within(self) -> re.Pattern[str]:
+        """For names that may say more around a wording ("Remove Jane Doe" for "Remove"): a whole word anywhere."""
+        either = "|".join(re.escape(" ".join(wording.split())).replace("\\ ", " ") for wording in self.wordings)
+        return re.compile(rf"\b(?:{either})\b", re.IGNORECASE)
+
     def xpath_test(self) -> str:
         """An XPath 1.0 predicate body that is true when the context node's text is one of the wordings (XPath
         has no regular expressions: both sides are lower-cased and whitespace-normalised)."""
@@ -69,11 +75,16 @@ class Glossary:
     invitation_used: Term = Term("Invitation already used")
     invitation_expired: Term = Term("Invitation expired")
     invitation_unknown: Term = Term("Invitation not found")
+    invitation_replaced: Term = Term("Invitation replaced", "Invitation superseded")
+    # where the landing asks the person to confirm (opening the link alone, as a mail scanner does, uses nothing)
+    confirm_invitation: Term = Term("Confirm your invitation", "Confirm invitation", "Confirm", "Continue")
     # FAMHP Connect (guide 2.2): its tile, its navigation and tabs
     famhp_connect: Term = Term("FAMHP Connect")
     users_tab: Term = Term("Users")
     api_keys_tab: Term = Term("API Keys")
     access_denied: Term = Term("Access denied")
+    # a request FAMHP Connect turns down: one it may not serve (access denied) or one it does not trust (no token)
+    request_refused: Term = Term("Request refused", "Access denied", "Forbidden", "Bad request")
     # "the button to create a new API key", its form, and the secret shown once
     create_api_key: Term = Term("Create API key", "New API key", "Create a new API key")
     api_key_name: Term = Term("Name", "API key name", "Name of the API key")
@@ -108,6 +119,20 @@ class Glossary:
     last_name: Term = Term("Last name")
     roles: Term = Term("Roles")
     send_invitation: Term = Term("Send invitation")
+    resend_invitation: Term = Term("Resend invitation", "Send the invitation again")
+    # what would change a colleague's account from the "Users" tab (matched as words within a control's name)
+    account_changes: Term = Term(
+        "Remove",
+        "Delete",
+        "Disable",
+        "Deactivate",
+        "Block",
+        "Suspend",
+        "Withdraw",
+        "Resend",
+        "Re-invite",
+        "Reset password",
+    )
 
     # what the form for a new key says when it refuses a name
     name_required: Term = Term("Enter a name for the API key.")
@@ -179,6 +204,20 @@ DUTCH = Glossary(
     last_name=Term("Achternaam"),
     roles=Term("Rollen"),
     send_invitation=Term("Uitnodiging versturen"),
+    request_refused=Term("Verzoek geweigerd", "Toegang geweigerd"),
+    resend_invitation=Term("Uitnodiging opnieuw versturen"),
+    account_changes=Term(
+        "Verwijderen",
+        "Uitschakelen",
+        "Deactiveren",
+        "Blokkeren",
+        "Schorsen",
+        "Intrekken",
+        "Opnieuw versturen",
+        "Opnieuw uitnodigen",
+        "Wachtwoord opnieuw instellen",
+    ),
+    confirm_invitation=Term("Bevestig uw uitnodiging", "Uitnodiging bevestigen", "Bevestigen", "Doorgaan"),
 )
 FRENCH = Glossary(
     applications=Term("Vos applications", "Applications"),
@@ -227,6 +266,19 @@ FRENCH = Glossary(
     last_name=Term("Nom de famille"),
     roles=Term("Rôles"),
     send_invitation=Term("Envoyer l’invitation"),
+    request_refused=Term("Demande refusée", "Accès refusé"),
+    resend_invitation=Term("Renvoyer l’invitation"),
+    account_changes=Term(
+        "Supprimer",
+        "Désactiver",
+        "Bloquer",
+        "Suspendre",
+        "Retirer",
+        "Renvoyer",
+        "Réinviter",
+        "Réinitialiser le mot de passe",
+    ),
+    confirm_invitation=Term("Confirmez votre invitation", "Confirmer l’invitation", "Confirmer", "Continuer"),
 )
 GERMAN = Glossary(
     applications=Term("Ihre Anwendungen", "Anwendungen"),
@@ -275,6 +327,19 @@ GERMAN = Glossary(
     last_name=Term("Nachname"),
     roles=Term("Rollen"),
     send_invitation=Term("Einladung senden"),
+    request_refused=Term("Anfrage abgelehnt", "Zugriff verweigert"),
+    resend_invitation=Term("Einladung erneut senden"),
+    account_changes=Term(
+        "Entfernen",
+        "Löschen",
+        "Deaktivieren",
+        "Sperren",
+        "Zurückziehen",
+        "Erneut senden",
+        "Erneut einladen",
+        "Passwort zurücksetzen",
+    ),
+    confirm_invitation=Term("Bestätigen Sie Ihre Einladung", "Einladung bestätigen", "Bestätigen", "Weiter"),
 )
 GLOSSARIES = {"en": ENGLISH, "nl": DUTCH, "fr": FRENCH, "de": GERMAN}
 _spoken = ["en"]

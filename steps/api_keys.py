@@ -17,14 +17,11 @@ from support.actor import Actor
 from support.api_client import ConnectApi
 from support.authenticator import VirtualAuthenticator
 from support.config import UatConfig
-from support.target import Target
+from support.target import THEIR, Target
 from support.tasks.api_keys import ScenarioApiKeys
 from support.tasks.ready_user import ready_actor
 from support.users.providers.base import UserProvider
 from support.users.registry import ScenarioUsers
-
-# a feature names the organisations of its user as the profile does: "their organisation", "their second organisation"
-THEIR = r"(?P<organisation>their (?:second )?organisation)"
 
 
 # ---- who may manage API keys (guide 2.1) -------------------------------------------------------------------

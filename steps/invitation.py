@@ -1,5 +1,5 @@
 """Steps of the invitation (user guide 1.1 step 1): the organisation administrator invites, the e-mail arrives
-with its link, username and initial password, and the link works once."""
+with its link, username and initial password, and the link works once (then it leads nowhere)."""
 
 from __future__ import annotations
 
@@ -7,7 +7,8 @@ import pytest
 from playwright.sync_api import Page, expect
 from pytest_bdd import given, parsers, then, when
 
-from pages.portal.invitation import InvitationRefusal
+from pages.keycloak import KeycloakScreens
+from pages.portal.invitation import InvitationLanding, InvitationRefusal
 from support.actor import Actor
 from support.config import UatConfig
 from support.mail import extract
@@ -30,6 +31,7 @@ def invited_user(
     return actor
 
 
+@given("the invitation e-mail has arrived")
 @when("the invitation e-mail arrives")
 def invitation_arrives(actor: Actor, inbox: ScenarioInbox, target: Target) -> None:
     read_invitation(actor, inbox, target.invitation_mail)
@@ -65,8 +67,8 @@ def gives_initial_password(actor: Actor, target: Target) -> None:
 
 
 @given("the invited user has confirmed the invitation from the e-mail")
-def invitation_confirmed(actor: Actor, inbox: ScenarioInbox, page: Page, target: Target) -> None:
-    confirm_invitation(actor, inbox, page, target.invitation_mail)
+def invitation_confirmed(actor: Actor, inbox: ScenarioInbox, page: Page, target: Target, uat_config: UatConfig) -> None:
+    confirm_invitation(actor, inbox, page, target.invitation_mail, uat_config.ui_timeout_ms)
 
 
 @when("the invitation link is opened a second time")
@@ -78,3 +80,9 @@ def open_link_again(actor: Actor, page: Page) -> None:
 @then("the portal says the invitation has already been used")
 def says_already_used(page: Page) -> None:
     expect(InvitationRefusal(page).already_used).to_be_visible()
+
+
+@then("it offers no way on to the sign-in")
+def no_way_on(page: Page) -> None:
+    expect(InvitationLanding(page).confirm_button).to_have_count(0)
+    assert KeycloakScreens(page).current() is None, f"the used link led to Keycloak's sign-in at {page.url}"

@@ -228,6 +228,19 @@ class KeycloakAdmin(ClosedOnExit):
         answer = self._call("DELETE", f"/users/{quote(user_id)}", allow=(404,))
         return answer.status_code != 404
 
+    def set_enabled(self, user_id: str, enabled: bool) -> None:
+        """Enable or disable the account (a disabled account cannot sign in; its sessions stay until checked)."""
+        self._call("PUT", f"/users/{quote(user_id)}", json={"enabled": enabled})
+
+    def add_client_roles(self, user_id: str, client_id: str, role_names: Sequence[str]) -> None:
+        roles = [self._roles_of_client(client_id)[name] for name in role_names]
+        self._call("POST", f"/users/{quote(user_id)}/role-mappings/clients/{self.client_uuid(client_id)}", json=roles)
+
+    def remove_client_roles(self, user_id: str, client_id: str, role_names: Sequence[str]) -> None:
+        roles = [self._roles_of_client(client_id)[name] for name in role_names]
+        path = f"/users/{quote(user_id)}/role-mappings/clients/{self.client_uuid(client_id)}"
+        self._call("DELETE", path, json=roles)
+
     def client_roles_of(self, user_id: str) -> dict[str, list[str]]:
         """The client roles mapped directly to the user: client id -> sorted role names."""
         mappings = self._call("GET", f"/users/{quote(user_id)}/role-mappings").json()
@@ -297,6 +310,11 @@ class KeycloakAdmin(ClosedOnExit):
     def add_organization_member(self, organization_id: str, user_id: str) -> None:
         # the body is the bare user id as a JSON string, not an object
         self._call("POST", f"/organizations/{quote(organization_id)}/members", json=user_id)
+
+    def remove_organization_member(self, organization_id: str, user_id: str) -> bool:
+        """End one membership; True when it ended, False when the user was not a member (404)."""
+        answer = self._call("DELETE", f"/organizations/{quote(organization_id)}/members/{quote(user_id)}", allow=(404,))
+        return answer.status_code != 404
 
     def organizations_of(self, user_id: str) -> list[str]:
         """The names of the organisations the user is a member of, sorted."""

@@ -12,6 +12,9 @@ from support.config.model import DEFAULT_LOCALE, in_language
 THEIR_ORGANISATION = "their organisation"
 THEIR_SECOND_ORGANISATION = "their second organisation"
 NONE = "none"
+FAMHP_CONNECT = "FAMHP Connect"  # the application, as the guide and its tile name it
+# how a step's pattern names one of them: "their organisation" or "their second organisation", as `organisation`
+THEIR = r"(?P<organisation>their (?:second )?organisation)"
 
 
 class UnknownPhrase(LookupError):

@@ -15,8 +15,9 @@ Feature: The invitation e-mail
     And it gives the user's e-mail address as username
     And it gives an initial password
 
-  @negative
+  @negative @security
   Scenario: The invitation link works only once
     Given the invited user has confirmed the invitation from the e-mail
     When the invitation link is opened a second time
     Then the portal says the invitation has already been used
+    And it offers no way on to the sign-in

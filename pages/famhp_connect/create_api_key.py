@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from playwright.sync_api import Page
 
+from pages.forms import drop_hidden_fields
 from pages.locate import control
 from pages.words import words
 
@@ -41,6 +42,11 @@ class CreateApiKeyForm:
             self.organisation_select.select_option(label=organisation)
 
     def save(self) -> None:
+        self._save.click()
+
+    def save_without_form_protection(self) -> None:
+        """Save with the form's hidden fields (its anti-forgery token) removed: what a forged request sends."""
+        drop_hidden_fields(self._save)
         self._save.click()
 
     def cancel(self) -> None:

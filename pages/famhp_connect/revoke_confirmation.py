@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from playwright.sync_api import Page
 
+from pages.forms import drop_hidden_fields
 from pages.locate import control, value
 from pages.words import words
 
@@ -21,6 +22,11 @@ class RevokeConfirmation:
         self._cancel = control(main, said.cancel)
 
     def confirm(self) -> None:
+        self._confirm.click()
+
+    def confirm_without_form_protection(self) -> None:
+        """Revoke with the form's hidden fields (its anti-forgery token) removed: what a forged request sends."""
+        drop_hidden_fields(self._confirm)
         self._confirm.click()
 
     def cancel(self) -> None:

@@ -34,6 +34,14 @@ class UsersPage:
         """The status of that user: "Invitation pending", "Active", …"""
         return value(self.row(email), words().status)
 
+    def account_changes(self, email: str) -> Locator:
+        """The controls on that user's entry that would change their account: remove, disable, withdraw, resend…"""
+        row, changes = self.row(email), words().account_changes.within
+        return row.get_by_role("button", name=changes).or_(row.get_by_role("link", name=changes))
+
+    def resend_invitation(self, email: str) -> None:
+        control(self.row(email), words().resend_invitation).first.click()
+
     def search(self, text: str) -> None:
         self.search_input.fill(text)
         self._search_button.click()

@@ -97,6 +97,10 @@ class KeycloakScreens:
         self._on_screen = on_screen or (lambda screen: None)
         self.keyboard_only = keyboard_only  # the screens it hands out are used without a mouse
         self._signatures = [[page_id, screen.SIGNATURE] for page_id, screen in self.screens.items()]
+        # whichever login screen is shown (its page id, else its signature): for waiting on "the application, or
+        # else Keycloak's sign-in"
+        shown = [f"body[data-page-id^='{_LOGIN_PAGE_PREFIX}']", *(screen.SIGNATURE for screen in self.screens.values())]
+        self.any_screen = page.locator(", ".join(shown)).first
 
     def current(self) -> KeycloakPage | None:
         """The page object for the screen shown now, or None once the browser has left the login pages.

@@ -43,6 +43,15 @@ class Settings:
     session_secret: str
     invitation_ttl_hours: int
     skin: str = DEFAULT_SKIN
+    # how often a signed-in session is checked against Keycloak (account enabled, client roles): the bound within
+    # which a disabled or demoted user loses access
+    session_recheck_seconds: int = 30
+    # how often expired invitations are swept (their initial password replaced): the bound after the expiry
+    invitation_sweep_seconds: int = 30
+    # rate limits: (requests, per seconds)
+    invitation_limit: tuple[int, int] = (50, 600)
+    api_key_limit: tuple[int, int] = (120, 60)
+    api_failure_limit: tuple[int, int] = (20, 10)
     planted: tuple[str, ...] = ()
     faults_file: str = ""  # the fault switch (`uat stack fault`); empty: no switch
 
@@ -76,6 +85,11 @@ _VARIABLES: dict[str, str | None] = {
     "FAMHP_SESSION_SECRET": None,
     "FAMHP_INVITATION_TTL_HOURS": "72",
     SKIN_VARIABLE: DEFAULT_SKIN,
+    "FAMHP_SESSION_RECHECK_SECONDS": "30",
+    "FAMHP_INVITATION_SWEEP_SECONDS": "30",
+    "FAMHP_LIMIT_INVITATIONS": "50/600",
+    "FAMHP_LIMIT_API_KEY": "120/60",
+    "FAMHP_LIMIT_API_FAILURES": "20/10",
     PLANTED_VARIABLE: "none",
 }
 
@@ -119,6 +133,18 @@ def _mail_address(value: str) -> str | None:
     return None if local and "." in domain and " " not in value else "must be an e-mail address"
 
 
+def _rate(value: str) -> str | None:
+    count, _, seconds = value.partition("/")
+    if not (count.isdigit() and seconds.isdigit() and int(count) >= 1 and 1 <= int(seconds) <= 86_400):
+        return "must be REQUESTS/SECONDS, e.g. 50/600 (at least 1 request, 1 to 86400 seconds)"
+    return None
+
+
+def _as_rate(value: str) -> tuple[int, int]:
+    count, _, seconds = value.partition("/")
+    return int(count), int(seconds)
+
+
 def _database(value: str) -> str | None:
     try:
         make_url(value)
@@ -141,6 +167,11 @@ _CHECKS: dict[str, Callable[[str], str | None]] = {
     "FAMHP_SESSION_SECRET": _long_secret,
     "FAMHP_INVITATION_TTL_HOURS": _int_between(1, 24 * 365),
     SKIN_VARIABLE: _one_of(tuple(SKINS)),
+    "FAMHP_SESSION_RECHECK_SECONDS": _int_between(1, 3600),
+    "FAMHP_INVITATION_SWEEP_SECONDS": _int_between(1, 3600),
+    "FAMHP_LIMIT_INVITATIONS": _rate,
+    "FAMHP_LIMIT_API_KEY": _rate,
+    "FAMHP_LIMIT_API_FAILURES": _rate,
     PLANTED_VARIABLE: _planted,
 }
 
@@ -180,6 +211,11 @@ def load_settings(environ: Mapping[str, str] | None = None) -> Settings:
         session_secret=values["FAMHP_SESSION_SECRET"],
         invitation_ttl_hours=int(values["FAMHP_INVITATION_TTL_HOURS"]),
         skin=values[SKIN_VARIABLE],
+        session_recheck_seconds=int(values["FAMHP_SESSION_RECHECK_SECONDS"]),
+        invitation_sweep_seconds=int(values["FAMHP_INVITATION_SWEEP_SECONDS"]),
+        invitation_limit=_as_rate(values["FAMHP_LIMIT_INVITATIONS"]),
+        api_key_limit=_as_rate(values["FAMHP_LIMIT_API_KEY"]),
+        api_failure_limit=_as_rate(values["FAMHP_LIMIT_API_FAILURES"]),
         planted=_planted_names(values[PLANTED_VARIABLE]),
         faults_file=env.get("FAMHP_FAULTS_FILE", "").strip(),
     )

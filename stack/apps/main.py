@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
+import logging
 import sys
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
@@ -29,6 +32,7 @@ from stack.apps.routes import (
     vamreg,
 )
 from stack.apps.routes.sign_in import login_required_handler, oidc_router
+from stack.apps.services.account_checks import AccountChecks
 from stack.apps.services.api_callers import ApiCallers
 from stack.apps.services.container import Services
 from stack.apps.services.invitations import Invitations
@@ -37,14 +41,17 @@ from stack.apps.services.last_used import LastUsed
 from stack.apps.services.mailer import Mailer
 from stack.apps.services.oidc_clients import OidcClients
 from stack.apps.services.one_time_secrets import OneTimeSecrets
+from stack.apps.services.rate_limits import RateLimits
 from stack.apps.services.sessions import CookieArea, SessionMiddleware, SessionStore
 from stack.apps.services.tokens import TokenVerifier
+from stack.apps.web.access_log import install_access_log_filter
 from stack.apps.web.auth import LoginRequired
 from stack.apps.web.error_responses import install_error_handlers
 from stack.apps.web.fault_switch import FaultSwitch
 from stack.apps.web.security_headers import SecurityHeaders
 from stack.apps.web.templating import create_environment, create_templates
 
+log = logging.getLogger(__name__)
 STATIC_DIR = Path(__file__).parent / "static"
 ROUTE_MODULES = (
     portal, connect, users_tab, api_keys_tab, invitations_api, vamreg, api_v1, invitation_landing, language,
@@ -78,13 +85,26 @@ def _services(
         oidc=OidcClients(settings, tokens, sessions),
         invitations=Invitations(db, keycloak, mailer, settings.apps_base_url, lifetime),
         one_time_secrets=OneTimeSecrets(),
+        accounts=AccountChecks(keycloak, sessions, settings.session_recheck_seconds),
+        rate_limits=RateLimits(settings.invitation_limit, settings.api_key_limit, settings.api_failure_limit),
         last_used=last_used,
         api_callers=ApiCallers(db, last_used),
     )
 
 
+async def _expire_invitations(invitations: Invitations, every_s: int) -> None:
+    """Replaces the initial password of expired invitations, every `every_s` seconds (the bound after expiry)."""
+    while True:
+        try:
+            await invitations.expire_credentials()
+        except Exception as error:  # Keycloak away for a moment: the next round tries again
+            log.warning("expiring the initial passwords of expired invitations failed: %s", error)
+        await asyncio.sleep(every_s)
+
+
 def create_app(settings: Settings | None = None) -> FastAPI:
     settings = settings or _settings_or_exit()
+    install_access_log_filter()
     db = create_database(settings.database_url)
     http = httpx.AsyncClient(timeout=15)
     session_store = SessionStore(db, settings.session_secret)
@@ -92,8 +112,13 @@ def create_app(settings: Settings | None = None) -> FastAPI:
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        services: Services = app.state.services
+        sweep = asyncio.create_task(_expire_invitations(services.invitations, settings.invitation_sweep_seconds))
         yield
-        app.state.services.last_used.close()
+        sweep.cancel()
+        with contextlib.suppress(asyncio.CancelledError):
+            await sweep
+        services.last_used.close()
         await http.aclose()
         dispose(db)
 
@@ -126,6 +151,6 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.add_exception_handler(LoginRequired, login_required_handler)
     areas = [CookieArea(application.key, application.path, application.cookie) for application in APPLICATIONS]
     app.add_middleware(SessionMiddleware, store=session_store, areas=areas, secure=settings.secure_cookies)
-    app.add_middleware(SecurityHeaders, keycloak_url=settings.keycloak_url)
+    app.add_middleware(SecurityHeaders, keycloak_url=settings.keycloak_url, https=settings.secure_cookies)
     app.add_middleware(FaultSwitch, switch_file=settings.faults_file)  # outermost: before sessions and routes
     return app

@@ -8,7 +8,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import DateTime, Index, String, Text, TypeDecorator, text
+from sqlalchemy import Boolean, DateTime, Index, String, Text, TypeDecorator, text
 from sqlalchemy.engine import Dialect
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
@@ -69,6 +69,10 @@ class Invitation(Base):
     used_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     superseded_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     withdrawn_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # False when the address already had an account: withdrawing must never delete someone else's account
+    account_created: Mapped[bool] = mapped_column(Boolean, default=True, server_default=text("1"))
+    # when the sweep replaced the initial password of this expired invitation (it works no longer)
+    credentials_expired_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     @property
     def role_list(self) -> list[str]:

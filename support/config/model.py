@@ -140,6 +140,8 @@ class UatConfig:
     api_refused_status: int
     api_identity_organisation: str | None  # dotted path in the API's JSON answer, e.g. organization.name
     api_identity_key: str | None  # likewise for the key's name; unset when the API does not show it
+    # how long FAMHP Connect may still serve an account after it was disabled, or a role taken away, in Keycloak
+    access_revocation_bound_s: float | None = None
     # after an environment fault, how long the next scenario waits for the target to be healthy again
     recovery_timeout_s: float = 180.0
     origins: Mapping[str, str] = field(default_factory=dict, repr=False, compare=False)

@@ -361,6 +361,7 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("api_refused_status", _http_status, 401),
     Setting("api_identity_organisation", _text),
     Setting("api_identity_key", _text),
+    Setting("access_revocation_bound_s", _positive_seconds),
 )
 SETTING_NAMES = frozenset(setting.name for setting in SETTINGS)
 SECRET_PARSERS = (_secret, _totp_key, _org_admins)

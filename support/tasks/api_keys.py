@@ -19,11 +19,11 @@ from support import run_ledger
 from support.actor import Actor
 from support.api_client import ConnectApi
 from support.secrets import Secret, mask_text
+from support.target import FAMHP_CONNECT
 
 log = logging.getLogger(__name__)
 
 NAME_SUFFIX_LENGTH = 4
-FAMHP_CONNECT = "FAMHP Connect"  # the application, as the guide and its tile name it
 # the names the Gherkin's refused-name problems stand for; "already used" is the scenario's existing key's name
 NAMES_THAT_ARE = {
     "empty": "",

@@ -12,6 +12,7 @@ from support.mail import extract
 from support.mail.scenario_inbox import ScenarioInbox
 from support.secrets import Secret
 from support.target import THEIR_ORGANISATION, InvitationMail, Target
+from support.tasks.invitation_link import follow_invitation_link
 from support.users.providers.invite_ui import InviteUiProvider
 
 # who the administrator invites in these scenarios, into their organisation, granting both applications of the guide
@@ -37,19 +38,20 @@ def read_invitation(actor: Actor, inbox: ScenarioInbox, mail: InvitationMail) ->
         actor.invitation_mail = inbox.wait_for(actor.email, mail.subject)
 
 
-def confirm_invitation(actor: Actor, inbox: ScenarioInbox, page: Page, mail: InvitationMail) -> None:
-    """Read the link labelled "Confirm your invitation" and the initial password, and follow the link."""
+def confirm_invitation(actor: Actor, inbox: ScenarioInbox, page: Page, mail: InvitationMail, timeout_ms: float) -> None:
+    """Read the link labelled "Confirm your invitation" and the initial password, follow the link and confirm it
+    where the landing asks: the sign-in is shown then."""
     read_invitation(actor, inbox, mail)
     assert actor.invitation_mail is not None
     actor.invitation_link = extract.invitation_link(actor.invitation_mail, mail.link_label)
     actor.initial_password = extract.initial_password(actor.invitation_mail, mail.password_labels)
     actor.password = actor.initial_password
-    page.goto(actor.invitation_link)
+    follow_invitation_link(page, actor.invitation_link, timeout_ms)
 
 
 def sign_in_from_invitation(
     actor: Actor, inbox: ScenarioInbox, page: Page, screens: KeycloakScreens, mail: InvitationMail
 ) -> None:
     """Confirm the invitation and sign in with the initial password: where the first sign-in starts."""
-    confirm_invitation(actor, inbox, page, mail)
+    confirm_invitation(actor, inbox, page, mail, screens.timeout_ms)
     screens.sign_in(actor.email, actor.password)

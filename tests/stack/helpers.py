@@ -15,6 +15,7 @@ import sys
 import time
 import uuid
 from collections.abc import Callable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from html.parser import HTMLParser
 from pathlib import Path
@@ -340,6 +341,25 @@ def open_signed_in(
 
 def access_token(stack_info: dict, client_id: str, user: StackUser, codes: CodeSource) -> str:
     """A real access token for ``user`` from the authorization-code flow with PKCE of ``client_id``."""
+    return str(token_response(stack_info, client_id, user, codes)["access_token"])
+
+
+@contextmanager
+def invitations_api(stack_info: dict, user: StackUser, codes: CodeSource) -> Iterator[httpx.Client]:
+    """FAMHP Connect's invitations API as `user`, with a real access token of the famhp-connect client."""
+    token = access_token(stack_info, "famhp-connect", user, codes)
+    base = f"{stack_info['apps']['base_url']}/famhp-connect/api/invitations"
+    with httpx.Client(base_url=base, headers={"Authorization": f"Bearer {token}"}, timeout=30) as client:
+        yield client
+
+
+def invitee_address() -> str:
+    """A fresh address for someone a stack test invites."""
+    return f"invitee-{uuid.uuid4().hex[:12]}@example.test"
+
+
+def token_response(stack_info: dict, client_id: str, user: StackUser, codes: CodeSource) -> dict:
+    """Keycloak's whole token answer (access, ID and refresh token) to ``client_id``'s code flow with PKCE."""
     kc = stack_info["keycloak"]
     base = f"{kc['url']}/realms/{kc['realm']}/protocol/openid-connect"
     paths = {"iam-external-portal": "/portal", "famhp-connect": "/famhp-connect", "vamreg": "/vamreg"}
@@ -371,7 +391,38 @@ def access_token(stack_info: dict, client_id: str, user: StackUser, codes: CodeS
             auth=(client_id, stack_info["clients"][client_id]),
         )
         token.raise_for_status()
-        return str(token.json()["access_token"])
+        return dict(token.json())
+
+
+def password_accepted(stack_info: dict, email: str, password: str) -> bool:
+    """Whether Keycloak takes this password for this account at the portal's sign-in: True when it moves on past
+    the password form (to the one-time code or a required action), False when it shows the password form again."""
+    with web_client() as client:
+        response = client.get(f"{stack_info['apps']['base_url']}/portal/login", follow_redirects=True)
+        for _ in range(3):
+            current = page_id(response.text)
+            form = next((f for f in forms(response.text) if f.attrs.get("method", "").lower() == "post"), None)
+            assert form is not None, f"Keycloak page {current!r} has no form"
+            data = dict(form.fields)
+            data["username"] = email
+            if current in ("login-login", "login-login-password"):
+                data["password"] = password
+                answer = client.post(urljoin(str(response.url), form.attrs["action"]), data=data)
+                return page_id(answer.text) not in ("login-login", "login-login-password")
+            assert current == "login-login-username", f"unexpected Keycloak page {current!r}"
+            response = client.post(urljoin(str(response.url), form.attrs["action"]), data=data)
+    raise AssertionError("Keycloak never showed its password form")
+
+
+def use_invitation_link(link: str) -> httpx.Response:
+    """Uses an invitation link as its person does: opens it and, where the page asks, confirms it (the answer to
+    the confirmation, or to the opening when it asked nothing), without following the redirect."""
+    opened = httpx.get(link, follow_redirects=False, timeout=10)
+    confirmations = [f for f in forms(opened.text) if f.attrs.get("method", "").lower() == "post"]
+    if opened.status_code != 200 or not confirmations:
+        return opened
+    action = urljoin(link, confirmations[0].attrs.get("action") or link)
+    return httpx.post(action, data=confirmations[0].fields, follow_redirects=False, timeout=10)
 
 
 # the invitation e-mail -----------------------------------------------------------------------------

@@ -33,6 +33,7 @@ from tests.stack.helpers import (
     browser_sign_in,
     forget_in_apps_database,
     query_database,
+    use_invitation_link,
     wait_for_invitations,
 )
 
@@ -141,7 +142,8 @@ def without_roles(users: UserFactory) -> StackUser:
 def invitation_links(
     stack_info: dict, users: UserFactory, manager: StackUser, one_time_codes: OneTimeCodes
 ) -> dict[str, str]:
-    """A link for each refusal of the invitation landing: replaced by a newer one, expired, used, unknown."""
+    """A link for the invitation landing's confirmation and for each refusal: replaced by a newer one, expired,
+    used, unknown."""
     token = access_token(stack_info, "famhp-connect", manager, one_time_codes)
     base = f"{stack_info['apps']['base_url']}/famhp-connect/api/invitations"
     mailpit = stack_info["mailpit"]["url"]
@@ -162,8 +164,11 @@ def invitation_links(
         query_database(stack_info, "UPDATE invitations SET expires_at = ? WHERE user_id = ?", past, first["userId"])
         used_email, _ = invite()
         (used,) = wait_for_invitations(mailpit, used_email)
-        assert httpx.get(used.link, follow_redirects=False, timeout=10).status_code == 303  # the one use
+        assert use_invitation_link(used.link).status_code == 303  # the one use
+        pending_email, _ = invite()
+        (pending,) = wait_for_invitations(mailpit, pending_email)
     return {
+        "pending": pending.link,
         "replaced": replaced.link,
         "expired": expiring.link,
         "used": used.link,
@@ -304,6 +309,7 @@ def test_famhp_connect_user_screens_and_invitation_landings(
 
     landing = InvitationRefusal(page)
     for reason, heading in (
+        ("pending", landing.heading),
         ("replaced", landing.heading),
         ("expired", landing.expired),
         ("used", landing.already_used),
@@ -312,4 +318,4 @@ def test_famhp_connect_user_screens_and_invitation_landings(
         landing.open(invitation_links[reason])
         expect(heading).to_be_visible()
         audit.screen(page, f"invitation {reason}")
-    audit.assert_clean(at_least=8)
+    audit.assert_clean(at_least=9)

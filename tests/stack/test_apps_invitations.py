@@ -1,5 +1,6 @@
 """Invitations on the reference stack: the JSON API (real Keycloak access tokens), the e-mail in Mailpit,
-the single-use expiring link with its refusal pages, and the "Users" pages' rules."""
+the single-use expiring link (opened, then confirmed) with its refusal pages, and the "Users" pages' rules.
+(What an attacker tries against them: test_apps_security.py.)"""
 
 from __future__ import annotations
 
@@ -12,14 +13,18 @@ import pytest
 
 from tests.stack.conftest import OneTimeCodes
 from tests.stack.helpers import (
+    ALL_ROLES,
     AppsSession,
     UserFactory,
     access_token,
     csrf_token,
     form_with_action,
+    invitations_api,
+    invitee_address,
     managed_users,
     query_database,
     texts_by_testid,
+    use_invitation_link,
     wait_for_invitations,
 )
 
@@ -27,7 +32,6 @@ pytestmark = [pytest.mark.stack]
 
 ACME = "Acme Pharma NV"
 BELGIAN_VET = "Belgian Vet Supplies BV"
-USER_MANAGER = {"famhp-connect": ["IAM_USER_MANAGER"]}
 REQUIRED_ACTIONS = {"CONFIGURE_TOTP", "TERMS_AND_CONDITIONS", "UPDATE_PASSWORD"}
 
 
@@ -38,16 +42,11 @@ def users(keycloak_admin: httpx.Client, stack_info: dict) -> Iterator[UserFactor
 
 @pytest.fixture
 def api(stack_info: dict, users: UserFactory, one_time_codes: OneTimeCodes) -> Iterator[httpx.Client]:
-    """The invitations API as a user manager of Acme, with a real access token of the famhp-connect client."""
-    manager = users.create(USER_MANAGER, [ACME], tag="inviter")
-    token = access_token(stack_info, "famhp-connect", manager, one_time_codes)
-    base = f"{stack_info['apps']['base_url']}/famhp-connect/api/invitations"
-    with httpx.Client(base_url=base, headers={"Authorization": f"Bearer {token}"}, timeout=30) as client:
+    """The invitations API as a user manager of Acme who holds every role (an inviter grants only roles they hold),
+    with a real access token of the famhp-connect client."""
+    manager = users.create(ALL_ROLES, [ACME], tag="inviter")
+    with invitations_api(stack_info, manager, one_time_codes) as client:
         yield client
-
-
-def _invitee() -> str:
-    return f"invitee-{uuid.uuid4().hex[:12]}@example.test"
 
 
 def _invite(api: httpx.Client, users: UserFactory, email: str, roles: list[str], org: str = ACME) -> dict:
@@ -72,7 +71,7 @@ def _open_link(link: str) -> httpx.Response:
 def test_invitation_creates_the_account_and_sends_the_email(
     api: httpx.Client, stack_info: dict, users: UserFactory
 ) -> None:
-    email = _invitee()
+    email = invitee_address()
     invitation = _invite(api, users, email, ["VAMREG_USER", "IAM_API_KEY_MANAGER"])
     assert invitation["status"] == "pending"
     assert invitation["organization"] == {"id": users.organization_id(ACME), "name": ACME}
@@ -93,11 +92,11 @@ def test_invitation_creates_the_account_and_sends_the_email(
 
 
 def test_invitation_link_works_once(api: httpx.Client, stack_info: dict, users: UserFactory) -> None:
-    email = _invitee()
+    email = invitee_address()
     _invite(api, users, email, ["VAMREG_USER"])
     (mail,) = wait_for_invitations(stack_info["mailpit"]["url"], email)
 
-    first = _open_link(mail.link)
+    first = use_invitation_link(mail.link)
     assert first.status_code == 303
     assert first.headers["Location"] == f"/portal/login?login_hint={email.replace('@', '%40')}"
     to_keycloak = httpx.get(f"{stack_info['apps']['base_url']}{first.headers['Location']}", timeout=10)
@@ -112,7 +111,7 @@ def test_invitation_link_works_once(api: httpx.Client, stack_info: dict, users: 
 
 
 def test_expired_and_unknown_links_get_their_own_pages(api: httpx.Client, stack_info: dict, users: UserFactory) -> None:
-    email = _invitee()
+    email = invitee_address()
     invitation = _invite(api, users, email, [])
     (mail,) = wait_for_invitations(stack_info["mailpit"]["url"], email)
     past = (datetime.now(UTC) - timedelta(minutes=1)).replace(tzinfo=None).isoformat(sep=" ")
@@ -131,7 +130,7 @@ def test_expired_and_unknown_links_get_their_own_pages(api: httpx.Client, stack_
 
 
 def test_resend_replaces_the_link_and_the_password(api: httpx.Client, stack_info: dict, users: UserFactory) -> None:
-    email = _invitee()
+    email = invitee_address()
     invitation = _invite(api, users, email, ["VAMREG_USER"])
     resent = api.post(f"/{invitation['id']}/resend")
     assert resent.status_code == 200, resent.text
@@ -141,11 +140,11 @@ def test_resend_replaces_the_link_and_the_password(api: httpx.Client, stack_info
     replaced = _open_link(old.link)
     assert replaced.status_code == 410
     assert 'data-testid="invitation-replaced"' in replaced.text
-    assert _open_link(new.link).status_code == 303
+    assert use_invitation_link(new.link).status_code == 303
 
 
 def test_withdrawing_removes_the_account_and_the_link(api: httpx.Client, stack_info: dict, users: UserFactory) -> None:
-    email = _invitee()
+    email = invitee_address()
     invitation = _invite(api, users, email, [])
     (mail,) = wait_for_invitations(stack_info["mailpit"]["url"], email)
     assert api.delete(f"/{invitation['id']}").status_code == 204
@@ -169,7 +168,7 @@ def test_withdrawing_removes_the_account_and_the_link(api: httpx.Client, stack_i
 def test_invalid_input_is_refused_and_nothing_is_created(
     api: httpx.Client, users: UserFactory, change: dict, field: str
 ) -> None:
-    email = _invitee()
+    email = invitee_address()
     body = {
         "email": email,
         "firstName": "Ines",
@@ -185,7 +184,7 @@ def test_invalid_input_is_refused_and_nothing_is_created(
 
 
 def test_foreign_organisation_is_forbidden(api: httpx.Client, users: UserFactory) -> None:
-    email = _invitee()
+    email = invitee_address()
     body = {
         "email": email,
         "firstName": "I",
@@ -214,9 +213,9 @@ def test_api_needs_a_valid_token_of_a_user_manager(
 def test_users_page_lists_my_organisations_and_enforces_its_rules(
     api: httpx.Client, stack_info: dict, users: UserFactory, one_time_codes: OneTimeCodes
 ) -> None:
-    email = _invitee()
+    email = invitee_address()
     _invite(api, users, email, ["VAMREG_USER"])
-    manager = users.create(USER_MANAGER, [ACME])
+    manager = users.create(ALL_ROLES, [ACME])  # grants VAMREG_USER below: an inviter grants only roles they hold
     tab = AppsSession(stack_info, manager, one_time_codes)
     try:
         listed = tab.get(f"/famhp-connect/users?q={email}")
@@ -233,7 +232,7 @@ def test_users_page_lists_my_organisations_and_enforces_its_rules(
         offered = form_with_action(form_page.text, "/famhp-connect/users/invite").options["organization"]
         assert [label for value, label in offered if value] == [ACME]
 
-        other = _invitee()
+        other = invitee_address()
         fields = {"email": other, "first_name": "Otto", "last_name": "Other", "roles": ["VAMREG_USER"]}
         acme, belgian = users.organization_id(ACME), users.organization_id(BELGIAN_VET)
         no_csrf = tab.post("/famhp-connect/users/invite", {**fields, "organization": acme})
@@ -270,7 +269,7 @@ def test_users_tab_needs_the_user_manager_role(
         assert ">Users</a>" not in keys_page.text
         assert tab.get("/famhp-connect/users").status_code == 403
         assert tab.get("/famhp-connect/users/invite").status_code == 403
-        email = _invitee()
+        email = invitee_address()
         refused = tab.post(
             "/famhp-connect/users/invite",
             {

@@ -12,6 +12,7 @@ from playwright.sync_api import Browser, expect
 
 from tests.stack.conftest import OneTimeCodes
 from tests.stack.helpers import (
+    ALL_ROLES,
     StackUser,
     UserFactory,
     access_token,
@@ -42,6 +43,7 @@ def _onboard_from_mail(browser: Browser, stack_info: dict, email: str, codes: On
     context = browser.new_context()
     page = context.new_page()
     page.goto(mail.link)
+    page.get_by_role("button", name="Confirm your invitation").click()  # opening the link alone does not use it
     expect(page.locator("body")).to_have_attribute("data-page-id", "login-login")
     seen = browser_sign_in(page, invited, codes, new_password=_new_password())
     return context, page, seen
@@ -51,7 +53,7 @@ def test_user_invited_in_the_ui_lands_on_the_portal_with_their_tiles(
     browser: Browser, stack_info: dict, users: UserFactory, one_time_codes: OneTimeCodes
 ) -> None:
     base = stack_info["apps"]["base_url"]
-    manager = users.create({"famhp-connect": ["IAM_USER_MANAGER"]}, [ACME], tag="inviter")
+    manager = users.create(ALL_ROLES, [ACME], tag="inviter")  # an inviter grants only roles they hold
     email = f"onboard-{uuid.uuid4().hex[:12]}@example.test"
 
     admin_context = browser.new_context()
@@ -92,7 +94,7 @@ def test_user_invited_through_the_api_gets_the_connect_tile_only(
     browser: Browser, stack_info: dict, users: UserFactory, one_time_codes: OneTimeCodes
 ) -> None:
     base = stack_info["apps"]["base_url"]
-    manager = users.create({"famhp-connect": ["IAM_USER_MANAGER"]}, [ACME], tag="inviter")
+    manager = users.create(ALL_ROLES, [ACME], tag="inviter")  # an inviter grants only roles they hold
     token = access_token(stack_info, "famhp-connect", manager, one_time_codes)
     email = f"onboard-{uuid.uuid4().hex[:12]}@example.test"
     created = httpx.post(

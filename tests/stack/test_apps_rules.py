@@ -7,7 +7,7 @@ import re
 
 import pytest
 
-from stack.apps.applications import CONNECT, PORTAL
+from stack.apps.applications import CONNECT, PORTAL, ROLE_CLIENTS
 from stack.apps.config import ConfigError, load_settings
 from stack.apps.services.api_keys import clean_name, hash_secret, new_secret
 from stack.apps.services.invitation_requests import parse_request
@@ -25,6 +25,7 @@ SECRETS = {
     "FAMHP_SESSION_SECRET": "s" * 32,
 }
 ACME = Organization("org-acme", "Acme Pharma NV", "acme-pharma")
+EVERY_ROLE = list(ROLE_CLIENTS)  # an inviter who holds every role (what they may grant: test_apps_hardening.py)
 
 
 def test_configuration_defaults_everything_but_the_secrets() -> None:
@@ -97,20 +98,21 @@ def _fields(**changes: str) -> dict[str, str]:
 
 
 def test_invitation_input_is_normalised() -> None:
-    wanted = parse_request(_fields(), ["VAMREG_USER", "IAM_USER_MANAGER"], [ACME])
+    wanted = parse_request(_fields(), ["VAMREG_USER", "IAM_USER_MANAGER"], [ACME], EVERY_ROLE)
     assert (wanted.email, wanted.first_name, wanted.organization) == ("ines@example.org", "Ines", ACME)
     assert wanted.roles == ("IAM_USER_MANAGER", "VAMREG_USER")
 
 
 def test_invitation_input_reports_all_field_problems() -> None:
     with pytest.raises(ValidationFailed) as raised:
-        parse_request(_fields(email="a@b", first_name="", last_name="x" * 101, organization=""), ["ROOT"], [ACME])
+        fields = _fields(email="a@b", first_name="", last_name="x" * 101, organization="")
+        parse_request(fields, ["ROOT"], [ACME], EVERY_ROLE)
     assert set(raised.value.fields) == {"email", "first_name", "last_name", "organization", "roles"}
 
 
 def test_invitation_for_a_foreign_organisation_is_forbidden() -> None:
     with pytest.raises(Forbidden):
-        parse_request(_fields(organization="org-elsewhere"), [], [ACME])
+        parse_request(_fields(organization="org-elsewhere"), [], [ACME], EVERY_ROLE)
 
 
 @pytest.mark.parametrize(

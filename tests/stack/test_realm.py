@@ -1,6 +1,10 @@
-"""The realm `famhp-externals` is configured like FAMHP's External Keycloak (README, "The reference stack")."""
+"""The realm `famhp-externals` is configured like FAMHP's External Keycloak (README, "The reference stack"), with
+least privilege: exact redirect URIs, and a provisioning service account that cannot manage the realm."""
 
 from __future__ import annotations
+
+import secrets
+import uuid
 
 import httpx
 import pytest
@@ -92,7 +96,8 @@ def test_clients_roles_and_organisations(keycloak_admin: httpx.Client, stack_inf
         ("vamreg", "/vamreg"),
     ):
         client = clients[client_id]
-        assert client["redirectUris"] == [f"{base}{path}/*"]
+        assert client["redirectUris"] == [f"{base}{path}/callback"]
+        assert client["attributes"]["post.logout.redirect.uris"] == f"{base}{path}/signed-out"
         assert client["attributes"]["pkce.code.challenge.method"] == "S256"
     roles = {
         cid: sorted(r["name"] for r in keycloak_admin.get(f"/clients/{clients[cid]['id']}/roles").json())
@@ -111,7 +116,60 @@ def test_provisioning_service_account_has_only_what_it_needs(keycloak_admin: htt
     user = keycloak_admin.get(f"/clients/{client['id']}/service-account-user").raise_for_status().json()
     mappings = keycloak_admin.get(f"/users/{user['id']}/role-mappings").raise_for_status().json()
     realm_management = {r["name"] for r in mappings["clientMappings"]["realm-management"]["mappings"]}
-    assert realm_management == {"manage-users", "view-users", "query-users", "view-clients", "manage-realm"}
+    assert realm_management == {"manage-users", "view-users", "query-users", "view-clients", "manage-organizations"}
+
+
+def _service_account_token(stack_info: dict) -> str:
+    kc = stack_info["keycloak"]
+    answer = httpx.post(
+        f"{kc['url']}/realms/{kc['realm']}/protocol/openid-connect/token",
+        data={"grant_type": "client_credentials"},
+        auth=("famhp-provisioner", stack_info["clients"]["famhp-provisioner"]),
+        timeout=30,
+    )
+    return str(answer.raise_for_status().json()["access_token"])
+
+
+def test_the_provisioning_service_account_cannot_manage_the_realm(
+    stack_info: dict, keycloak_admin: httpx.Client
+) -> None:
+    kc = stack_info["keycloak"]
+    headers = {"Authorization": f"Bearer {_service_account_token(stack_info)}"}
+    admin_api = f"{kc['url']}/admin/realms/{kc['realm']}"
+    probe = f"probe-{uuid.uuid4().hex[:8]}"
+    try:
+        created = httpx.post(f"{admin_api}/roles", json={"name": probe}, headers=headers, timeout=30)
+        assert created.status_code == 403, f"the service account created a realm role (HTTP {created.status_code})"
+        settings = httpx.put(admin_api, json={"displayNameHtml": probe}, headers=headers, timeout=30)
+        assert settings.status_code == 403, f"the service account changed the realm (HTTP {settings.status_code})"
+    finally:  # had it been allowed, leave the realm as it was
+        keycloak_admin.delete(f"/roles/{probe}")
+    # what it is for still works: reading organisations and their members
+    organisations = httpx.get(f"{admin_api}/organizations", headers=headers, timeout=30)
+    assert organisations.status_code == 200 and organisations.json()
+
+
+@pytest.mark.parametrize("client_id, path", [("iam-external-portal", "/portal"), ("famhp-connect", "/famhp-connect"),
+                                              ("vamreg", "/vamreg")])  # fmt: skip
+def test_keycloak_sends_the_code_only_to_the_applications_own_callback(
+    stack_info: dict, client_id: str, path: str
+) -> None:
+    kc, base = stack_info["keycloak"], stack_info["apps"]["base_url"]
+
+    def authorize(redirect_uri: str) -> httpx.Response:
+        params = {
+            "client_id": client_id,
+            "response_type": "code",
+            "scope": "openid",
+            "redirect_uri": redirect_uri,
+            "state": secrets.token_urlsafe(8),
+        }
+        return httpx.get(f"{kc['url']}/realms/{kc['realm']}/protocol/openid-connect/auth", params=params, timeout=30)
+
+    assert authorize(f"{base}{path}/callback").status_code in (200, 302)  # on to the sign-in form
+    for elsewhere in (f"{base}{path}/signed-out", f"{base}{path}/callback/../../portal", f"{base}{path}/x?next=/"):
+        refused = authorize(elsewhere)
+        assert refused.status_code == 400, f"{elsewhere}: HTTP {refused.status_code}"
 
 
 def test_seed_admin_has_every_role_and_both_organisations(keycloak_admin: httpx.Client, stack_info: dict) -> None:

@@ -51,6 +51,14 @@ def test_a_term_matches_its_wordings_whole_and_in_any_case() -> None:
         Term()
 
 
+def test_a_term_within_a_name_matches_a_whole_word_of_it() -> None:
+    changes = words().account_changes.within
+    for shown in ("Remove", "Remove Jane Doe", "Disable account", "Resend invitation", "reset password"):
+        assert changes.search(shown), shown
+    for other in ("Removed", "Show details", "Active", "Undelete"):
+        assert not changes.search(other), other
+
+
 @pytest.mark.browser
 def test_values_under_column_headers_in_a_table(page: Page) -> None:
     said = words()

@@ -11,10 +11,11 @@ from starlette.responses import RedirectResponse, Response
 
 from stack.apps.applications import CONNECT, IAM_API_KEY_MANAGER, IAM_USER_MANAGER
 from stack.apps.i18n import Message
+from stack.apps.routes.guards import signed_in
 from stack.apps.services.container import services
 from stack.apps.services.keycloak_admin import Organization
 from stack.apps.services.organizations import organizations_for_role
-from stack.apps.web.auth import SignedInUser, require_role, signed_in
+from stack.apps.web.auth import SignedInUser, require_role
 from stack.apps.web.refusals import Forbidden
 from stack.apps.web.templating import render
 

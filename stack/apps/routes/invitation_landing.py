@@ -1,4 +1,6 @@
-"""The "Confirm your invitation" landing: a single-use, expiring link that opens the portal sign-in."""
+"""The "Confirm your invitation" landing: a single-use, expiring link. Opening it (GET) only shows what it is and a
+button; confirming (POST) uses it and opens the portal sign-in. Mail scanners and link previews open links before
+the person does: a GET that used the link would leave the person with a dead one."""
 
 from __future__ import annotations
 
@@ -25,13 +27,26 @@ _REFUSALS: dict[str, tuple[int, str]] = {
 }
 
 
-@router.get("/{token}", name="invitation_landing")
-async def confirm(request: Request, token: str) -> Response:
-    outcome, invitation = services(request).invitations.consume(token)
-    if outcome == "accepted" and invitation is not None:
-        query = urlencode({"login_hint": invitation.email})
-        return RedirectResponse(f"{PORTAL.path}/login?{query}", status_code=303)
+def _refusal(request: Request, outcome: str) -> Response:
     status, kind = _REFUSALS[outcome]
     heading, message = Message(f"invitation.{outcome}.heading"), Message(f"invitation.{outcome}.text")
     context = {"title": heading, "message": message, "kind": kind, "portal": PORTAL.path}
     return render(request, "invitation_refused.html", context, status_code=status)
+
+
+@router.get("/{token}", name="invitation_landing")
+async def show(request: Request, token: str) -> Response:
+    outcome, invitation = services(request).invitations.look_up(token)
+    if outcome != "pending" or invitation is None:
+        return _refusal(request, outcome)
+    context = {"organization": invitation.organization_name, "action": request.url.path}
+    return render(request, "invitation_confirm.html", context)
+
+
+@router.post("/{token}", name="invitation_confirm")
+async def confirm(request: Request, token: str) -> Response:
+    outcome, invitation = services(request).invitations.consume(token)
+    if outcome != "accepted" or invitation is None:
+        return _refusal(request, outcome)
+    query = urlencode({"login_hint": invitation.email})
+    return RedirectResponse(f"{PORTAL.path}/login?{query}", status_code=303)

@@ -1,6 +1,8 @@
-"""FAMHP Connect invitations JSON API for tools, authenticated by a Keycloak access token (Bearer).
+"""FAMHP Connect invitations JSON API for tools, authenticated by a Keycloak access token (Bearer) that Keycloak
+issued to FAMHP Connect.
 
-Same rules as the "Users" pages: IAM_USER_MANAGER, only my organisations, the same input checks.
+Same rules as the "Users" pages: IAM_USER_MANAGER (as Keycloak holds it now, not as the token remembers it), only
+my organisations, only roles I hold, the same input checks and the same rate limit.
 """
 
 from __future__ import annotations
@@ -17,12 +19,12 @@ from stack.apps.applications import CONNECT, IAM_USER_MANAGER
 from stack.apps.i18n import Message
 from stack.apps.models import Invitation, utcnow
 from stack.apps.services.container import services
-from stack.apps.services.invitation_requests import parse_request
+from stack.apps.services.invitation_requests import grantable_roles, parse_request
 from stack.apps.services.invitations import CannotResend
 from stack.apps.services.keycloak_admin import KeycloakAdminError, Organization
 from stack.apps.services.mailer import MailError
 from stack.apps.services.organizations import organizations_for_role
-from stack.apps.services.tokens import InvalidToken, client_roles
+from stack.apps.services.tokens import InvalidToken
 from stack.apps.web.auth import SignedInUser
 from stack.apps.web.refusals import ApiError, ValidationFailed
 
@@ -34,15 +36,19 @@ async def api_user_manager(request: Request) -> SignedInUser:
     if scheme.lower() != "bearer" or not token.strip():
         raise ApiError(401, "unauthorized", "Send 'Authorization: Bearer <Keycloak access token>'.")
     try:
-        claims = await services(request).tokens.verify(token.strip(), audience=CONNECT.client_id)
+        claims = await services(request).tokens.verify(token.strip(), client_id=CONNECT.client_id)
     except InvalidToken as error:
         raise ApiError(401, "invalid_token", str(error)) from error
+    # the token may be minutes old: a user disabled or demoted since then is refused now
+    roles = await services(request).accounts.live_roles(claims["sub"])
+    if roles is None:
+        raise ApiError(401, "invalid_token", "The account of this token is disabled or no longer exists.")
     user = SignedInUser(
         id=claims["sub"],
         email=claims.get("email", ""),
         name=claims.get("name", ""),
         sso_session_id=claims.get("sid", ""),
-        roles=client_roles(claims),
+        roles=roles,
     )
     if not user.has_role(CONNECT.client_id, IAM_USER_MANAGER):
         raise ApiError(403, "forbidden", f"The {IAM_USER_MANAGER} role of {CONNECT.client_id} is required.")
@@ -89,6 +95,7 @@ def _failed(error: Exception) -> ApiError:
 @router.post("", status_code=201)
 @router.post("/", status_code=201, include_in_schema=False)  # tools often add the slash
 async def create(request: Request, user: ApiUserManager) -> JSONResponse:
+    services(request).rate_limits.invitations.hit(user.id)
     try:
         body = json.loads(await request.body())
     except ValueError as error:
@@ -107,7 +114,7 @@ async def create(request: Request, user: ApiUserManager) -> JSONResponse:
         "language": body.get("language"),  # optional: the invitee's language (en, nl, fr, de)
     }
     try:
-        wanted = parse_request(fields, roles, await _my_organizations(request, user))
+        wanted = parse_request(fields, roles, await _my_organizations(request, user), grantable_roles(user))
         invitation = await services(request).invitations.invite(wanted, user)
     except ValidationFailed as failed:
         names = {"first_name": "firstName", "last_name": "lastName", "organization": "organizationId"}
@@ -139,6 +146,7 @@ async def get_invitation(request: Request, invitation_id: str, user: ApiUserMana
 
 @router.post("/{invitation_id}/resend")
 async def resend(request: Request, invitation_id: str, user: ApiUserManager) -> JSONResponse:
+    services(request).rate_limits.invitations.hit(user.id)  # a resend sends mail too
     invitation = await _in_scope(request, user, invitation_id)
     if invitation.withdrawn_at:
         raise ApiError(409, "conflict", "This invitation was withdrawn.")
@@ -153,7 +161,8 @@ async def resend(request: Request, invitation_id: str, user: ApiUserManager) -> 
 
 @router.delete("/{invitation_id}", status_code=204)
 async def withdraw(request: Request, invitation_id: str, user: ApiUserManager) -> Response:
-    """Withdraws the invitation and removes the account it created (tools use this to clean up)."""
+    """Withdraws the invitation: removes the account only while the invitation is unused and the account not yet
+    active (tools clean up this way); otherwise only the membership in the invitation's organisation ends."""
     invitation = await _in_scope(request, user, invitation_id)
     try:
         await services(request).invitations.withdraw(invitation)

@@ -9,8 +9,9 @@ from starlette.requests import Request
 from starlette.responses import Response
 
 from stack.apps.applications import PORTAL, TILE_APPLICATIONS
+from stack.apps.routes.guards import signed_in
 from stack.apps.services.container import services
-from stack.apps.web.auth import SignedInUser, signed_in
+from stack.apps.web.auth import SignedInUser
 from stack.apps.web.templating import render
 
 router = APIRouter(prefix=PORTAL.path)

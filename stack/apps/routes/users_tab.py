@@ -12,12 +12,11 @@ from sqlalchemy import select
 from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 
-from stack.apps.applications import ROLE_CLIENTS
 from stack.apps.i18n import AUTONYMS, Message
 from stack.apps.models import Invitation, utcnow
 from stack.apps.routes.connect import USERS_TAB
 from stack.apps.services.container import services
-from stack.apps.services.invitation_requests import parse_request
+from stack.apps.services.invitation_requests import grantable_roles, parse_request
 from stack.apps.services.invitations import CannotResend
 from stack.apps.services.keycloak_admin import KeycloakAdminError, Member, Organization
 from stack.apps.services.mailer import MailError
@@ -65,7 +64,9 @@ async def list_users(request: Request, user: UserManager, q: str = "") -> Respon
     pairs = [(member, org) for org, members in zip(organizations, memberships, strict=True) for member in members]
     with services(request).db() as db:
         ids = {member.id for member, _ in pairs}
-        found = db.scalars(select(Invitation).where(Invitation.user_id.in_(ids)).order_by(Invitation.created_at))
+        # the invitations that made these accounts; a notice to an existing account says nothing about its status
+        invited = select(Invitation).where(Invitation.user_id.in_(ids), Invitation.account_created.is_(True))
+        found = db.scalars(invited.order_by(Invitation.created_at))
         latest = {invitation.user_id: invitation for invitation in found}  # later rows overwrite earlier
     statuses = await asyncio.gather(*(_status(request, member, latest.get(member.id)) for member, _ in pairs))
     rows = [
@@ -76,10 +77,13 @@ async def list_users(request: Request, user: UserManager, q: str = "") -> Respon
     return USERS_TAB.page(request, user, "connect/users.html", {"rows": rows, "q": search})
 
 
-def _form_context(organizations: list[Organization], values: dict[str, object], errors: dict[str, Message]) -> dict:
+def _form_context(
+    user: SignedInUser, organizations: list[Organization], values: dict[str, object], errors: dict[str, Message]
+) -> dict:
+    # only the roles the inviter holds are offered (and only those are accepted)
     return {
         "organizations": organizations,
-        "roles": list(ROLE_CLIENTS),
+        "roles": grantable_roles(user),
         "invitation_languages": AUTONYMS,
         "values": values,
         "errors": errors,
@@ -91,11 +95,12 @@ async def invite_form(request: Request, user: UserManager) -> Response:
     organizations = await USERS_TAB.organizations(request, user)
     # the invitee's language starts as the inviter's own
     values: dict[str, object] = {"roles": [], "language": request_language(request)}
-    return USERS_TAB.page(request, user, "connect/invite.html", _form_context(organizations, values, {}))
+    return USERS_TAB.page(request, user, "connect/invite.html", _form_context(user, organizations, values, {}))
 
 
 @router.post("/invite", name="users_invite", dependencies=[Depends(verify_csrf)])
 async def invite(request: Request, user: UserManager) -> Response:
+    services(request).rate_limits.invitations.hit(user.id)
     form = await request.form()
     roles = [str(role) for role in form.getlist("roles")]
     fields = ("email", "first_name", "last_name", "language")
@@ -104,14 +109,14 @@ async def invite(request: Request, user: UserManager) -> Response:
     values["roles"] = roles
     organizations = await USERS_TAB.organizations(request, user)
     try:
-        wanted = parse_request(values, roles, organizations)
+        wanted = parse_request(values, roles, organizations, grantable_roles(user))
         invitation = await services(request).invitations.invite(wanted, user)
     except ValidationFailed as failed:
-        context = _form_context(organizations, values, failed.fields)
+        context = _form_context(user, organizations, values, failed.fields)
         return USERS_TAB.page(request, user, "connect/invite.html", context, status=422)
     except (MailError, KeycloakAdminError) as error:
-        log.error("invitation of %s failed: %s", values["email"], error)
-        context = _form_context(organizations, values, {})
+        log.error("an invitation failed: %s", error)
+        context = _form_context(user, organizations, values, {})
         context["failure"] = Message("invite.failure")
         return USERS_TAB.page(request, user, "connect/invite.html", context, status=502)
     flash(request, Message("notice.invited", email=invitation.email))
@@ -120,6 +125,7 @@ async def invite(request: Request, user: UserManager) -> Response:
 
 @router.post("/{user_id}/resend", name="users_resend", dependencies=[Depends(verify_csrf)])
 async def resend(request: Request, user_id: str, user: UserManager) -> Response:
+    services(request).rate_limits.invitations.hit(user.id)  # a resend sends mail too
     organizations = await USERS_TAB.organizations(request, user)
     invitation = services(request).invitations.latest_for_user(user_id)
     if invitation is None or invitation.withdrawn_at:

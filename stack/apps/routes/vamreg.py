@@ -10,8 +10,9 @@ from starlette.responses import Response
 
 from stack.apps.applications import VAMREG, VAMREG_USER
 from stack.apps.i18n import Message
+from stack.apps.routes.guards import signed_in
 from stack.apps.services.container import services
-from stack.apps.web.auth import SignedInUser, require_role, signed_in
+from stack.apps.web.auth import SignedInUser, require_role
 from stack.apps.web.templating import render
 
 router = APIRouter(prefix=VAMREG.path)

@@ -7,12 +7,14 @@ from dataclasses import dataclass
 from sqlalchemy.orm import Session, sessionmaker
 from starlette.requests import HTTPConnection
 
+from stack.apps.services.account_checks import AccountChecks
 from stack.apps.services.api_callers import ApiCallers
 from stack.apps.services.invitations import Invitations
 from stack.apps.services.keycloak_admin import KeycloakAdmin
 from stack.apps.services.last_used import LastUsed
 from stack.apps.services.oidc_clients import OidcClients
 from stack.apps.services.one_time_secrets import OneTimeSecrets
+from stack.apps.services.rate_limits import RateLimits
 from stack.apps.services.tokens import TokenVerifier
 
 
@@ -24,6 +26,8 @@ class Services:
     oidc: OidcClients
     invitations: Invitations
     one_time_secrets: OneTimeSecrets
+    accounts: AccountChecks
+    rate_limits: RateLimits
     last_used: LastUsed
     api_callers: ApiCallers
 

@@ -3,14 +3,15 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
 from dataclasses import dataclass
 
 from stack.apps.applications import ROLE_CLIENTS
 from stack.apps.i18n import LANGUAGES, Message
 from stack.apps.services.keycloak_admin import Organization
 from stack.apps.services.organizations import pick_organization
-from stack.apps.web.refusals import ValidationFailed
+from stack.apps.web.auth import SignedInUser
+from stack.apps.web.refusals import Forbidden, ValidationFailed
 
 NAME_MAX = 100
 _LABEL = r"[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?"
@@ -39,8 +40,16 @@ def _name(raw: object, field: str) -> tuple[str, Message | None]:
     return value, None
 
 
-def parse_request(fields: Mapping[str, object], roles: list[str], allowed: list[Organization]) -> InvitationRequest:
-    """Checks every field, reporting all problems at once; a forged organisation id is Forbidden (403)."""
+def grantable_roles(inviter: SignedInUser) -> list[str]:
+    """The roles an inviter may grant: those they hold themselves (nobody hands out more than they have)."""
+    return [role for role, client_id in ROLE_CLIENTS.items() if inviter.has_role(client_id, role)]
+
+
+def parse_request(
+    fields: Mapping[str, object], roles: list[str], allowed: list[Organization], grantable: Collection[str]
+) -> InvitationRequest:
+    """Checks every field, reporting all problems at once; a forged organisation id, or a role the inviter does
+    not hold (a form offers only theirs), is Forbidden (403)."""
     errors: dict[str, Message] = {}
     email = str(fields.get("email") or "").strip().lower()
     if not email:
@@ -67,5 +76,8 @@ def parse_request(fields: Mapping[str, object], roles: list[str], allowed: list[
         organization = pick_organization(allowed, organization_id)
     if errors or organization is None:
         raise ValidationFailed(errors)
+    not_theirs = sorted(set(roles) - set(grantable))
+    if not_theirs:
+        raise Forbidden(Message("invite.roles_not_held", roles=", ".join(not_theirs)))
     ordered_roles = tuple(role for role in ROLE_CLIENTS if role in roles)
     return InvitationRequest(email, first_name, last_name, organization, ordered_roles, language)

@@ -115,6 +115,14 @@ class KeycloakAdmin:
         # the body is the bare user id as a JSON string
         await self._call("POST", f"/organizations/{org_id}/members", json=user_id)
 
+    async def remove_member(self, org_id: str, user_id: str) -> None:
+        """Ends one membership; the account and its other memberships stay (a member already gone is fine)."""
+        try:
+            await self._call("DELETE", f"/organizations/{org_id}/members/{user_id}")
+        except KeycloakAdminError as error:
+            if error.status != 404:
+                raise
+
     # users ---------------------------------------------------------------------------------------
 
     async def create_user(self, user: NewUser) -> str:
@@ -132,6 +140,15 @@ class KeycloakAdmin:
             body["attributes"] = {"locale": [user.locale]}
         response = await self._call("POST", "/users", json=body)
         return response.headers["Location"].rstrip("/").rsplit("/", 1)[-1]
+
+    async def find_user_id(self, email: str) -> str | None:
+        """The account whose username or e-mail is this address (usernames are e-mail addresses here)."""
+        for field in ("username", "email"):
+            response = await self._call("GET", "/users", params={field: email, "exact": "true"})
+            found = [item for item in response.json() if str(item.get(field, "")).lower() == email.lower()]
+            if found:
+                return str(found[0]["id"])
+        return None
 
     async def user(self, user_id: str) -> dict[str, Any] | None:
         try:
@@ -163,6 +180,17 @@ class KeycloakAdmin:
                 raise KeycloakAdminError(404, f"no client {client_id!r} in the realm")
             self._client_uuids[client_id] = found[0]["id"]
         return self._client_uuids[client_id]
+
+    async def client_roles(self, user_id: str, client_ids: list[str]) -> dict[str, list[str]]:
+        """The user's effective roles (composites included) of each client, as Keycloak holds them now."""
+        roles: dict[str, list[str]] = {}
+        for client_id in client_ids:
+            client_uuid = await self._client_uuid(client_id)
+            response = await self._call("GET", f"/users/{user_id}/role-mappings/clients/{client_uuid}/composite")
+            names = sorted(str(role["name"]) for role in response.json())
+            if names:
+                roles[client_id] = names
+        return roles
 
     async def assign_client_roles(self, user_id: str, client_id: str, role_names: list[str]) -> None:
         client_uuid = await self._client_uuid(client_id)

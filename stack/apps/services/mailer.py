@@ -1,4 +1,5 @@
-"""Sends the "Confirm your invitation" e-mail (text + HTML) over plain SMTP, in the invitee's language."""
+"""Sends the "Confirm your invitation" e-mail in the invitee's language, and the notice to an address that already
+has an account (English: its account's language is not the inviter's to know), each as text + HTML over plain SMTP."""
 
 from __future__ import annotations
 
@@ -12,6 +13,7 @@ from jinja2 import Environment
 
 from stack.apps.i18n import Translator
 
+ACCOUNT_EXISTS_SUBJECT = "Your invitation to the FAMHP IAM External Portal"
 SENDER_NAME = "FAMHP IAM External Portal"
 
 
@@ -29,6 +31,14 @@ class InvitationMail:
     link: str
     organization: str
     expires: str
+
+
+@dataclass(frozen=True)
+class AccountExistsMail:
+    """Told to an address that was invited but already has an account: the inviter is told nothing different."""
+
+    to: str
+    organization: str
 
 
 class Mailer:
@@ -51,6 +61,16 @@ class Mailer:
         html = self._templates.get_template("mail/invitation.html").render(mail=mail, t=marked_up)
         message.set_content(text)
         message.add_alternative(html, subtype="html")
+
+    def _message(self, subject: str, to: str, template: str, mail: object) -> EmailMessage:
+        message = EmailMessage()
+        message["Subject"] = subject
+        message["From"] = formataddr((SENDER_NAME, self._sender))
+        message["To"] = to
+        message["Message-ID"] = make_msgid(domain=self._sender.partition("@")[2] or None)
+        context = {"mail": mail, "subject": subject}
+        message.set_content(self._templates.get_template(f"mail/{template}.txt").render(context))
+        message.add_alternative(self._templates.get_template(f"mail/{template}.html").render(context), subtype="html")
         return message
 
     def _send(self, message: EmailMessage) -> None:
@@ -63,3 +83,6 @@ class Mailer:
     async def send_invitation(self, mail: InvitationMail) -> None:
         # smtplib blocks; keep the event loop free for other requests
         await asyncio.to_thread(self._send, self._invitation_message(mail))
+
+    async def send_account_exists(self, mail: AccountExistsMail) -> None:
+        await asyncio.to_thread(self._send, self._message(ACCOUNT_EXISTS_SUBJECT, mail.to, "account_exists", mail))

@@ -7,6 +7,8 @@ FAMHP Connect or VAMREG runs a new flow that Keycloak answers from its SSO sessi
 from __future__ import annotations
 
 import logging
+import re
+import time
 import warnings
 from typing import Any
 
@@ -20,7 +22,7 @@ from stack.apps.config import Settings
 from stack.apps.i18n import Message
 from stack.apps.services.sessions import SessionStore, rotate_session
 from stack.apps.services.tokens import InvalidToken, TokenVerifier, client_roles
-from stack.apps.web.auth import current_user
+from stack.apps.web.auth import CHECKED_AT, current_user
 from stack.apps.web.templating import render
 
 with warnings.catch_warnings():
@@ -30,13 +32,15 @@ with warnings.catch_warnings():
 
 log = logging.getLogger(__name__)
 _NEXT = "next_after_login"
-# the reasons Keycloak gives as a message key (error_description), said in the user's language; any other stays as
-# the identity provider said it
-KNOWN_REASONS = ("termsAndConditionsDeclined",)
+# the OAuth error codes Keycloak sends back (RFC 6749 4.1.2.1, OIDC 3.1.2.6) that the sign-in page explains, in the
+# user's language; the error_description of the callback is never shown or logged: anyone can put any text into
+# that URL
+_REASON_CODES = ("access_denied", "login_required", "temporarily_unavailable", "server_error")
+_ERROR_CODE = re.compile(r"^[a-z_]{1,40}$")
 
 
-def _reason(description: str) -> str | Message:
-    return Message(f"signin_failed.reason.{description}") if description in KNOWN_REASONS else description
+def _reason(code: str) -> Message:
+    return Message(f"signin_failed.reason.{code if code in _REASON_CODES else 'generic'}")
 
 
 def safe_next(application: Application, candidate: str | None) -> str:
@@ -102,13 +106,18 @@ class OidcClients:
         pending = request.session.get(_NEXT) or {}
         try:
             token = await self._client(application).authorize_access_token(request)
-            claims = await self._tokens.verify(token["access_token"])
+            claims = await self._tokens.verify(token["access_token"], client_id=application.client_id)
         except (OAuthError, InvalidToken, httpx.HTTPError, KeyError) as error:
-            log.warning("sign-in to %s failed: %s", application.title, error)
+            # only a well-formed code reaches the log and the page; never text from the callback URL
+            code = type(error).__name__
+            if isinstance(error, OAuthError):
+                sent = error.error
+                code = sent if isinstance(sent, str) and _ERROR_CODE.match(sent) else "unrecognised_error"
+            log.warning("sign-in to %s failed: %s", application.title, code)
             return render(
                 request,
                 "signin_failed.html",
-                {"reason": _reason(getattr(error, "description", None) or str(error)), "retry": application.path},
+                {"reason": _reason(code), "retry": application.path},
                 status_code=400,
             )
         userinfo = token.get("userinfo") or {}
@@ -121,6 +130,7 @@ class OidcClients:
             "sid": userinfo.get("sid") or claims.get("sid", ""),
         }
         request.session["roles"] = client_roles(claims)
+        request.session[CHECKED_AT] = time.time()  # the roles are Keycloak's of this very moment
         request.session["id_token"] = token.get("id_token", "")
         rotate_session(request)
         return RedirectResponse(safe_next(application, next_url), status_code=303)

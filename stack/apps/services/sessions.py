@@ -2,7 +2,10 @@
 
 The browser holds a random id; the row is keyed by its HMAC, so a copy of the database cannot be
 replayed as a cookie. Each application's cookie is scoped to its path, so the portal, FAMHP Connect
-and VAMREG each need their own sign-in, which is what makes moving between them real SSO.
+and VAMREG each need their own sign-in, which is what makes moving between them real SSO. A session
+ends at the latest SESSION_LIFETIME after it began (an absolute cap: activity does not extend it).
+Under https the cookies are `__Host-` cookies (Secure, Path=/, no Domain), which the browser keeps
+from being set or shadowed by any other host or path; each application still reads only its own.
 """
 
 from __future__ import annotations
@@ -12,7 +15,7 @@ import hmac
 import json
 import secrets
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, timedelta
 from http.cookies import SimpleCookie
 from typing import Any
 
@@ -24,7 +27,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from stack.apps.models import WebSession, utcnow
 
-SESSION_LIFETIME = timedelta(hours=10)
+SESSION_LIFETIME = timedelta(hours=10)  # absolute, from sign-in; Keycloak's SSO session maximum is 10 h too
 _PURGE_EVERY = 500  # saves between sweeps of expired rows (abandoned sign-ins leave some behind)
 _ROTATE = "famhp.session.rotate"
 
@@ -40,6 +43,9 @@ class CookieArea:
     def covers(self, path: str) -> bool:
         return path == self.path or path.startswith(self.path + "/")
 
+    def cookie_name(self, secure: bool) -> str:
+        return f"__Host-{self.cookie}" if secure else self.cookie
+
 
 class SessionStore:
     def __init__(self, db: sessionmaker[Session], secret: str) -> None:
@@ -50,14 +56,15 @@ class SessionStore:
     def _hash(self, session_id: str) -> str:
         return hmac.new(self._key, session_id.encode(), hashlib.sha256).hexdigest()
 
-    def load(self, app: str, session_id: str) -> dict[str, Any] | None:
+    def load(self, app: str, session_id: str) -> tuple[dict[str, Any], datetime] | None:
+        """The session's data and the moment it ends, or None when there is no such current session."""
         with self._db() as db:
             row = db.get(WebSession, self._hash(session_id))
             if row is None or row.app != app or row.expires_at <= utcnow():
                 return None
-            return dict(json.loads(row.data))
+            return dict(json.loads(row.data)), row.expires_at
 
-    def save(self, app: str, session_id: str, data: dict[str, Any]) -> None:
+    def save(self, app: str, session_id: str, data: dict[str, Any], expires_at: datetime) -> None:
         user = data.get("user") or {}
         with self._db.begin() as db:
             db.merge(
@@ -66,7 +73,7 @@ class SessionStore:
                     app=app,
                     sso_session_id=user.get("sid"),
                     data=json.dumps(data),
-                    expires_at=utcnow() + SESSION_LIFETIME,
+                    expires_at=expires_at,
                 )
             )
         self._saves += 1
@@ -117,16 +124,19 @@ class SessionMiddleware:
             return
 
         cookies = HTTPConnection(scope).cookies
-        session_id = cookies.get(area.cookie)
-        data = self.store.load(area.app, session_id) if session_id else None
-        if data is None:
+        session_id = cookies.get(area.cookie_name(self.secure))
+        loaded = self.store.load(area.app, session_id) if session_id else None
+        if loaded is None:
             session_id = None
-            data = {}
+            data: dict[str, Any] = {}
+            expires_at = utcnow() + SESSION_LIFETIME
+        else:
+            data, expires_at = loaded
         before = json.dumps(data, sort_keys=True)
         scope["session"] = data
 
         async def send_with_cookie(message: Message) -> None:
-            nonlocal session_id
+            nonlocal session_id, expires_at
             if message["type"] == "http.response.start":
                 current: dict[str, Any] = scope["session"]
                 changed = json.dumps(current, sort_keys=True) != before
@@ -140,18 +150,22 @@ class SessionMiddleware:
                         headers.append("Set-Cookie", self._cookie(area, "", expire=True))
                 elif changed or session_id is None:
                     if session_id is None:
+                        # a new id (a first visit, or a sign-in that rotated it): its lifetime starts now
                         session_id = secrets.token_urlsafe(32)
+                        expires_at = utcnow() + SESSION_LIFETIME
                         headers.append("Set-Cookie", self._cookie(area, session_id))
-                    self.store.save(area.app, session_id, current)
+                    self.store.save(area.app, session_id, current, expires_at)
             await send(message)
 
         await self.app(scope, receive, send_with_cookie)
 
     def _cookie(self, area: CookieArea, value: str, expire: bool = False) -> str:
+        name = area.cookie_name(self.secure)
         cookie: SimpleCookie = SimpleCookie()
-        cookie[area.cookie] = value
-        morsel = cookie[area.cookie]
-        morsel["path"] = area.path
+        cookie[name] = value
+        morsel = cookie[name]
+        # a __Host- cookie must have Path=/; over plain http each application's cookie keeps to its own path
+        morsel["path"] = "/" if self.secure else area.path
         morsel["httponly"] = True
         morsel["samesite"] = "Lax"  # the OIDC callback is a top-level GET from Keycloak
         if self.secure:

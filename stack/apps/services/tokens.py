@@ -1,4 +1,5 @@
-"""Verifies Keycloak access tokens (signature against the realm JWKS, issuer, expiry, audience).
+"""Verifies Keycloak access tokens (signature against the realm JWKS, issuer, expiry, type, the client it was issued
+to).
 
 Used for the bearer-token JSON API and to read client roles from the tokens the apps receive at sign-in.
 """
@@ -41,8 +42,12 @@ class TokenVerifier:
                 self._fetched_at = time.monotonic()
             return self._keys
 
-    async def verify(self, token: str, audience: str | None = None) -> dict[str, Any]:
-        """Returns the claims of a valid access token; raises InvalidToken otherwise."""
+    async def verify(self, token: str, client_id: str) -> dict[str, Any]:
+        """Returns the claims of a valid access token issued to ``client_id``; raises InvalidToken otherwise.
+
+        Issued to (``azp``), not merely addressed to (``aud``): Keycloak adds a client to the audience of any
+        client's token whose user holds one of its roles, so the audience alone would let the portal's token act
+        on FAMHP Connect's API."""
         try:
             try:
                 decoded = jwt.decode(token, await self._key_set(), algorithms=["RS256"])
@@ -64,13 +69,10 @@ class TokenVerifier:
             raise InvalidToken("the realm's signing keys could not be fetched") from error
 
         claims = decoded.claims
-        if claims.get("typ", "Bearer") != "Bearer":
-            raise InvalidToken(f"a {claims.get('typ')} token is not an access token")
-        if audience is not None:
-            audiences = claims.get("aud") or []
-            audiences = [audiences] if isinstance(audiences, str) else audiences
-            if audience not in audiences and claims.get("azp") != audience:
-                raise InvalidToken(f"the token is not meant for {audience}")
+        if claims.get("typ") != "Bearer":
+            raise InvalidToken("the token is not an access token (typ is not Bearer)")
+        if claims.get("azp") != client_id:
+            raise InvalidToken(f"the token was not issued to {client_id}")
         return claims
 
 

@@ -1,16 +1,18 @@
-"""Who is signed in to the current application, and the guards that require a sign-in or a client role."""
+"""Who is signed in to the current application, and the guard that requires a client role (the guard that requires
+a sign-in, re-checked against Keycloak, is routes/guards.py)."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Coroutine
 from dataclasses import dataclass, field
-from typing import Any
 
 from starlette.requests import Request
 
 from stack.apps.applications import Application
 from stack.apps.i18n import Message
 from stack.apps.web.refusals import Forbidden
+
+# when the session's roles and enabled state were last read from Keycloak (epoch seconds)
+CHECKED_AT = "checked_at"
 
 
 @dataclass(frozen=True)
@@ -47,24 +49,12 @@ def current_user(request: Request) -> SignedInUser | None:
     )
 
 
-def _return_url(request: Request, application: Application) -> str:
+def return_url(request: Request, application: Application) -> str:
     # only a GET can be replayed after the round trip through Keycloak; a form post restarts at home
     if request.method != "GET":
         return application.path
     query = f"?{request.url.query}" if request.url.query else ""
     return f"{request.url.path}{query}"
-
-
-def signed_in(application: Application) -> Callable[[Request], Coroutine[Any, Any, SignedInUser]]:
-    """FastAPI dependency: the signed-in user of ``application``, or a redirect to sign in."""
-
-    async def dependency(request: Request) -> SignedInUser:
-        user = current_user(request)
-        if user is None:
-            raise LoginRequired(application, _return_url(request, application))
-        return user
-
-    return dependency
 
 
 def require_role(user: SignedInUser, client_id: str, role: str, duty: Message) -> None:

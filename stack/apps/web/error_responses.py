@@ -9,7 +9,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 
 from stack.apps.i18n import Message
-from stack.apps.web.refusals import ApiError, Forbidden, NotFound
+from stack.apps.web.refusals import ApiError, Forbidden, NotFound, RateLimited
 from stack.apps.web.templating import render, say
 
 
@@ -61,7 +61,22 @@ def install_error_handlers(app: FastAPI) -> None:
         refused = Message("error.request_refused")
         return _render_error(request, 400, refused, Message("error.invalid_request"), "error")
 
+    async def rate_limited(request: Request, error: Exception) -> Response:
+        assert isinstance(error, RateLimited)
+        headers = {"Retry-After": str(error.retry_after)}
+        if _wants_json(request):
+            response = ApiError(429, "rate_limited", str(error)).response()
+        else:
+            title, message = (
+                Message("error.too_many_requests"),
+                Message("error.rate_limited", seconds=error.retry_after),
+            )
+            response = _render_error(request, 429, title, message, "rate-limited")
+        response.headers.update(headers)
+        return response
+
     app.add_exception_handler(Forbidden, forbidden)
+    app.add_exception_handler(RateLimited, rate_limited)
     app.add_exception_handler(NotFound, not_found)
     app.add_exception_handler(ApiError, api_error)
     app.add_exception_handler(HTTPException, http_error)

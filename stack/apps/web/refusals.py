@@ -48,6 +48,15 @@ class ApiError(Exception):
         return JSONResponse(body, status_code=self.status, headers=headers)
 
 
+class RateLimited(Exception):
+    """Too many requests (HTTP 429); ``retry_after`` is the number of seconds until the next one is allowed."""
+
+    def __init__(self, what: str, retry_after: int) -> None:
+        self.what = what
+        self.retry_after = retry_after
+        super().__init__(f"Too many {what}. Try again in {retry_after} seconds.")
+
+
 class ValidationFailed(Exception):
     """Input broke a rule; ``fields`` maps each form field to the message shown next to it (in the reader's
     language)."""

@@ -23,6 +23,7 @@ from support.org_admins import AdminLease
 from support.otp_ledger import StepLedger, shared_step_ledger
 from support.target import Target
 from support.tasks.first_sign_in import FirstSignIn
+from support.tasks.invitation_link import follow_invitation_link
 from support.tasks.sign_in import SIGN_IN_OVER_HTTP, sign_in_over_http
 from support.users.model import INVITED_BY_UI, Invitation, TestUser, names_for
 from support.users.providers.base import (
@@ -141,6 +142,17 @@ class InviteUiProvider(UserProvider):
             invited_by=self._admin_email,
         )
 
+    def resend(self, email: str) -> datetime:
+        """Send the invitation of `email` again from the "Users" tab ("Resend invitation"); returns the moment just
+        before, to wait for the new e-mail. Every earlier link and initial password of theirs stops working."""
+        users = self.users_page()
+        users.search(email)
+        resent_at = datetime.now(UTC)
+        users.resend_invitation(email)
+        users.notices.filter(has_text=email).wait_for(timeout=self._timeout_ms)
+        log.info("%s sent the invitation of %s again", self._admin_email, email)
+        return resent_at
+
     def _refusal_of(self, form: InviteUserForm) -> list[str]:
         """What the returned form says: the field errors, or the failure of the service."""
         try:
@@ -165,6 +177,8 @@ class InviteUiProvider(UserProvider):
             raise InvitationRefused(f"cannot invite {email}: {'; '.join(problems)}", problems)
 
     def _register_invited(self, email: str) -> None:
+        if email.lower() in (pending.lower() for pending in self.registry.pending):
+            return  # invited again: one removal is enough
         if self.admin is not None:
             admin = self.admin
             self.registry.register(email, lambda: delete_by_email(admin, email))
@@ -321,7 +335,7 @@ class InviteUiProvider(UserProvider):
         context.set_default_timeout(self._timeout_ms)
         try:
             page = context.new_page()
-            page.goto(link)
+            follow_invitation_link(page, link, self._timeout_ms)
             screens = KeycloakScreens(page, self._timeout_ms)
             screens.sign_in(user.email, user.password)
             FirstSignIn(screens, user, phone, self._config.authenticator_issuer, scan_qr_code=False).complete()
