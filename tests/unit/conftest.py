@@ -9,6 +9,7 @@ from typing import Any
 import pytest
 from playwright.sync_api import Browser
 
+from fixtures.browser import CONTEXT_OPTIONS
 from support.browser import launch_args
 
 
@@ -22,3 +23,8 @@ def browser(launch_browser: Callable[[], Browser]) -> Iterator[Browser]:
     browser = launch_browser()
     yield browser
     browser.close()
+
+
+@pytest.fixture(scope="session")
+def browser_context_args() -> dict[str, Any]:
+    return {**CONTEXT_OPTIONS, "locale": "en-GB"}
