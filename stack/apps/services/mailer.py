@@ -61,6 +61,7 @@ class Mailer:
         html = self._templates.get_template("mail/invitation.html").render(mail=mail, t=marked_up)
         message.set_content(text)
         message.add_alternative(html, subtype="html")
+        return message
 
     def _message(self, subject: str, to: str, template: str, mail: object) -> EmailMessage:
         message = EmailMessage()
