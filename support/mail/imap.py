@@ -141,9 +141,10 @@ class ImapInbox(Inbox):
             # refreshes it; NOOP is that command.
             session.client.noop()
             uids = [str(uid) for uid in session.uids(criteria)]
+            # fetched by UID list, without a second SEARCH: GreenMail refuses `UID SEARCH UID …`
             new = [uid for uid in uids if (login, uid) not in self._envelopes]
             if new:
-                for message in session.fetch(AND(uid=new), mark_seen=False, headers_only=True, bulk=True):
+                for message in session.fetch(uid_list=new, mark_seen=False, headers_only=True, bulk=True):
                     self._envelopes[(login, str(message.uid))] = self._envelope(login, message)
         except self._transient_errors:
             self._drop(login)  # reconnect on the next poll
@@ -177,7 +178,7 @@ class ImapInbox(Inbox):
     def _load(self, envelope: Envelope) -> MailMessage:
         login = envelope.mailbox
         try:
-            fetched = list(self._session(login).fetch(AND(uid=envelope.mailbox_id), mark_seen=False, bulk=True))
+            fetched = list(self._session(login).fetch(uid_list=[envelope.mailbox_id], mark_seen=False, bulk=True))
         except self._transient_errors:
             self._drop(login)
             raise
