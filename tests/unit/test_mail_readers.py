@@ -327,6 +327,8 @@ class FakeImapSession:
 
     def fetch(self, criteria: Any = "ALL", charset: str | None = "US-ASCII", **options: Any) -> list[FakeImapMessage]:
         headers = " headers_only" if options.get("headers_only") else ""
+        if options.get("uid_list"):  # as imap-tools does: fetched by UID, no SEARCH first
+            criteria = f"UID {','.join(options['uid_list'])}"
         self.log.append(f"FETCH {criteria} mark_seen={options.get('mark_seen')}{headers}")
         wanted = re.findall(r"UID ([0-9,]+)", str(criteria))
         uids = set(",".join(wanted).split(",")) if wanted else None
@@ -385,7 +387,9 @@ def test_imap_reader_idles_between_polls_where_the_server_offers_it() -> None:
     log: list[str] = []
     messages: list[FakeImapMessage] = []
     session = FakeImapSession(messages, log, capabilities=("IMAP4REV1", "IDLE"))
-    inbox = ImapInbox(lambda login: session, login="{address}", server="localhost:3143", default_timeout_s=5)
+    inbox = ImapInbox(
+        lambda login: session, login="{address}", server="localhost:3143", default_timeout_s=5, use_idle=True
+    )
     since = datetime.now(UTC)
 
     def deliver() -> None:
@@ -396,7 +400,7 @@ def test_imap_reader_idles_between_polls_where_the_server_offers_it() -> None:
     started = time.monotonic()
     assert inbox.wait_for("qa+a@x.test", "Confirm your invitation", since=since).mailbox_id == "3"
     assert time.monotonic() - started < 1.0  # woken by the server, not by the end of a pause
-    assert "IDLE" in log and log.index("IDLE") < log.index("FETCH (UID 3) mark_seen=False headers_only")
+    assert "IDLE" in log and log.index("IDLE") < log.index("FETCH UID 3 mark_seen=False headers_only")
     inbox.close()
 
 
