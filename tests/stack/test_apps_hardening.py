@@ -105,8 +105,10 @@ def test_an_inviter_may_grant_only_the_roles_they_hold() -> None:
     assert grantable_roles(inviter) == ["IAM_USER_MANAGER"]
     fields = {"email": "new@example.test", "first_name": "N", "last_name": "N", "organization": ACME.id}
     assert parse_request(fields, ["IAM_USER_MANAGER"], [ACME], grantable_roles(inviter)).roles == ("IAM_USER_MANAGER",)
-    with pytest.raises(Forbidden, match="VAMREG_USER"):
+    with pytest.raises(Forbidden) as refused:
         parse_request(fields, ["IAM_USER_MANAGER", "VAMREG_USER"], [ACME], grantable_roles(inviter))
+    assert refused.value.message.key == "invite.roles_not_held"
+    assert refused.value.message.values == {"roles": "VAMREG_USER"}
 
 
 @pytest.mark.parametrize(

@@ -71,7 +71,9 @@ def test_the_invitees_language_is_their_accounts_and_the_mails(
     refused = httpx.post(url, json={**body, "roles": [], "language": "es"}, headers=headers, timeout=30)
     assert refused.status_code == 422 and "language" in refused.json()["fields"]
 
-    created = httpx.post(url, json={**body, "roles": ["VAMREG_USER"], "language": "nl"}, headers=headers, timeout=30)
+    created = httpx.post(
+        url, json={**body, "roles": ["IAM_USER_MANAGER"], "language": "nl"}, headers=headers, timeout=30
+    )
     assert created.status_code == 201, created.text
     users.adopt(created.json()["userId"])
     assert users.user(created.json()["userId"])["attributes"]["locale"] == ["nl"]

@@ -65,7 +65,7 @@ def install_error_handlers(app: FastAPI) -> None:
         assert isinstance(error, RateLimited)
         headers = {"Retry-After": str(error.retry_after)}
         if _wants_json(request):
-            response = ApiError(429, "rate_limited", str(error)).response()
+            response = _json(request, ApiError(429, "rate_limited", str(error)))
         else:
             title, message = (
                 Message("error.too_many_requests"),

@@ -33,7 +33,9 @@ class LanguageChoice:
 
 
 def language_choices(connection: HTTPConnection, current: str) -> list[LanguageChoice]:
-    here = connection.url.path + (f"?{connection.url.query}" if connection.url.query else "")
+    # the page without its query: a query may carry what the page must not echo (the OIDC callback's error text,
+    # its state), and after a language switch the page is asked for again anyway
+    here = connection.url.path
     return [
         LanguageChoice(code, AUTONYMS[code], f"{SELECTOR_PATH}/{code}?{urlencode({'next': here})}", code == current)
         for code in LANGUAGES
